@@ -1,0 +1,14 @@
+import type { EndpointRole, OpId, OpRecord } from './ops.js';
+
+/**
+ * Collects the ops both endpoints perform. The transcript builder moves `step` forward as it
+ * delivers each flight, so every op lands at the step that triggered it.
+ */
+export class OpMeter {
+  step = 0;
+  readonly ops: OpRecord[] = [];
+
+  record(endpoint: EndpointRole, op: OpId, sizes: { bytes: number; aad_bytes?: number; out_bytes?: number }, record_layer = false): void {
+    this.ops.push({ endpoint, op, step: this.step, record_layer, ...sizes });
+  }
+}

@@ -1,0 +1,42 @@
+/** Wire constants of DTLS 1.2 (RFC 6347, RFC 5246). */
+
+export const ContentType = {
+  change_cipher_spec: 20,
+  alert: 21,
+  handshake: 22,
+  application_data: 23,
+} as const;
+
+export const HandshakeType = {
+  hello_request: 0,
+  client_hello: 1,
+  server_hello: 2,
+  hello_verify_request: 3,
+  certificate: 11,
+  server_key_exchange: 12,
+  certificate_request: 13,
+  server_hello_done: 14,
+  certificate_verify: 15,
+  client_key_exchange: 16,
+  finished: 20,
+} as const;
+
+export const HANDSHAKE_TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(HandshakeType).map(([name, code]) => [code, name]),
+);
+
+/** DTLS 1.2 is {254, 253}; DTLS 1.0 {254, 255} (RFC 6347 §4.1). */
+export const DTLS_1_2 = 0xfefd;
+export const DTLS_1_0 = 0xfeff;
+
+export const RECORD_HEADER_BYTES = 13;
+export const HANDSHAKE_HEADER_BYTES = 12;
+export const RANDOM_BYTES = 32;
+export const VERIFY_DATA_BYTES = 12;
+export const MAX_COOKIE_BYTES = 255;
+
+/** RFC 5746: the signalling cipher suite value and the extension for secure renegotiation. */
+export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+export const EXT_RENEGOTIATION_INFO = 0xff01;
+/** An initial handshake's renegotiation_info: an empty renegotiated_connection (RFC 5746 §3.2). */
+export const EMPTY_RENEGOTIATION_INFO = Uint8Array.of(0);

@@ -1,0 +1,473 @@
+import { ByteWriter, DecodeError } from '../common/bytes.js';
+import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
+import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
+import type { CipherSuiteInfo } from './cipher_suites.js';
+import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, RECORD_HEADER_BYTES } from './constants.js';
+import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
+import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
+import { decodeDatagram, encodeRecord, type DtlsRecord } from './record.js';
+import { RecordProtection } from './record_protection.js';
+import type { TrafficKeys } from './key_schedule.js';
+
+/** Lifecycle points a stack memory model turns into allocations and frees (src/memory/). */
+export type MemoryEvent = 'endpoint_init' | 'handshake_start' | 'keys_derived' | 'handshake_done' | 'endpoint_free';
+
+export interface Dtls12Options {
+  /** Largest datagram the endpoint may send (UDP payload bytes). */
+  mtu_bytes: number;
+  /** Retransmission timer (RFC 6347 §4.2.4.1): initial value, doubled per retransmission up to max. */
+  initial_timeout_ms: number;
+  max_timeout_ms: number;
+  onMemoryEvent?: (event: MemoryEvent) => void;
+}
+
+export type EndpointState = 'handshaking' | 'connected' | 'failed' | 'closed';
+
+export interface EndpointFailure {
+  alert: AlertName;
+  reason: string;
+  /** 'local': this endpoint detected the fault and sent the alert; 'peer': it received one. */
+  raised_by: 'local' | 'peer';
+}
+
+/** An item of a flight, kept so the whole flight can be sent again (RFC 6347 §4.2.4). */
+type FlightItem =
+  | { kind: 'handshake'; msg_type: number; message_seq: number; body: Uint8Array; epoch: number }
+  | { kind: 'change_cipher_spec'; epoch: number };
+
+/** A handshake message that has been reassembled and is next in sequence. */
+export interface HandshakeMessage {
+  msg_type: number;
+  message_seq: number;
+  body: Uint8Array;
+  /** The message as the transcript hash sees it: unfragmented 12-byte header + body. */
+  raw: Uint8Array;
+  epoch: number;
+}
+
+/**
+ * The record layer, handshake sequencing, flight retransmission and alert handling that a
+ * DTLS 1.2 client and server share. Sans-IO: datagrams and time go in, datagrams and the
+ * next deadline come out; no clock, no socket.
+ *
+ * Strictness: this engine treats every record it cannot authenticate or parse as fatal and
+ * answers with an alert (RFC 6347 §4.1.2.7 lets an implementation do so), so that a tampered
+ * flight ends the handshake visibly instead of being dropped silently.
+ */
+export abstract class Dtls12Endpoint {
+  state: EndpointState = 'handshaking';
+  failure: EndpointFailure | undefined;
+
+  protected suite: CipherSuiteInfo | undefined;
+  protected transcript: RunningHash;
+
+  private readonly outbox: Uint8Array[] = [];
+  private readonly appData: Uint8Array[] = [];
+
+  private writeEpoch = 0;
+  private readonly writeSeq = new Map<number, number>([[0, 0]]);
+  protected readEpoch = 0;
+  private writeProtection: RecordProtection | undefined;
+  private readProtection: RecordProtection | undefined;
+  private pendingRead: RecordProtection | undefined;
+  private pendingWrite: RecordProtection | undefined;
+  /** Records of the next epoch that arrived before the peer's ChangeCipherSpec. */
+  private readonly earlyRecords: DtlsRecord[] = [];
+  private replayWindow = { top: -1, bits: 0n };
+
+  protected nextSendSeq = 0;
+  protected nextRecvSeq = 0;
+  private readonly reassembly = new Map<number, MessageReassembly>();
+  private readonly futureMessages = new Map<number, HandshakeMessage>();
+
+  private lastFlight: FlightItem[] = [];
+  private timeout_ms: number;
+  private deadline_ms: number | null = null;
+  /** Number of times any flight was sent again (timer or peer retransmission). */
+  retransmissions = 0;
+
+  constructor(
+    protected readonly crypto: MeteredCrypto,
+    protected readonly options: Dtls12Options,
+  ) {
+    this.transcript = crypto.runningHash();
+    this.timeout_ms = options.initial_timeout_ms;
+    options.onMemoryEvent?.('endpoint_init');
+  }
+
+  // ---- public sans-IO surface -------------------------------------------------------------
+
+  /** Feed one received datagram. */
+  handleDatagram(datagram: Uint8Array, now_ms: number): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    this.guard(() => {
+      const records = decodeDatagram(datagram);
+      let retransmitAsked = false;
+      for (const r of records) {
+        if (this.state === 'failed' || this.state === 'closed') return;
+        if (this.handleRecord(r, now_ms) === 'peer_retransmitted') retransmitAsked = true;
+      }
+      // One retransmission per datagram that repeats the peer's previous flight, not one per record.
+      if (retransmitAsked && this.lastFlight.length > 0) this.resendFlight(now_ms);
+    });
+  }
+
+  /** Datagrams to put on the wire now. */
+  pollOutput(): Uint8Array[] {
+    return this.outbox.splice(0, this.outbox.length);
+  }
+
+  /** Absolute time at which handleTimeout must be called, or null when no timer runs. */
+  nextTimeout(): number | null {
+    return this.deadline_ms;
+  }
+
+  handleTimeout(now_ms: number): void {
+    if (this.deadline_ms === null || now_ms < this.deadline_ms || this.state !== 'handshaking') return;
+    this.timeout_ms = Math.min(2 * this.timeout_ms, this.options.max_timeout_ms);
+    this.resendFlight(now_ms);
+  }
+
+  sendApplicationData(data: Uint8Array): void {
+    if (this.state !== 'connected') throw new Error(`cannot send application data in state ${this.state}`);
+    this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data));
+  }
+
+  takeApplicationData(): Uint8Array[] {
+    return this.appData.splice(0, this.appData.length);
+  }
+
+  // ---- hooks for client and server --------------------------------------------------------
+
+  /** Called with each handshake message in sequence. */
+  protected abstract onHandshakeMessage(msg: HandshakeMessage, now_ms: number): void;
+
+  /** Called when the peer's ChangeCipherSpec arrives; the subclass says whether it may. */
+  protected abstract expectsChangeCipherSpec(): boolean;
+
+  /** Called once reads have switched to the new epoch. */
+  protected abstract onChangeCipherSpecAccepted(): void;
+
+  // ---- flights ----------------------------------------------------------------------------
+
+  protected handshakeItem(msg_type: number, body: Uint8Array): FlightItem {
+    return { kind: 'handshake', msg_type, message_seq: this.nextSendSeq++, body, epoch: this.writeEpoch };
+  }
+
+  /** The raw message as the transcript hash covers it (RFC 6347 §4.2.6). */
+  protected rawOf(item: FlightItem): Uint8Array {
+    if (item.kind !== 'handshake') throw new Error('only handshake items enter the transcript');
+    return encodeHandshake(item.msg_type, item.message_seq, item.body);
+  }
+
+  protected changeCipherSpecItem(): FlightItem {
+    const item: FlightItem = { kind: 'change_cipher_spec', epoch: this.writeEpoch };
+    if (!this.pendingWrite) throw new Error('ChangeCipherSpec before keys were derived');
+    // Everything after the CCS goes out under the new epoch (RFC 6347 §4.1).
+    this.writeEpoch++;
+    this.writeSeq.set(this.writeEpoch, 0);
+    this.writeProtection = this.pendingWrite;
+    return item;
+  }
+
+  /**
+   * Sends a new flight. `expectsReply`: start the retransmission timer; false for a stateless
+   * HelloVerifyRequest and for the last flight of the handshake (RFC 6347 §4.2.4).
+   */
+  protected sendFlight(items: FlightItem[], now_ms: number, expectsReply: boolean): void {
+    this.lastFlight = items;
+    // A new flight starts from the initial timer (the previous exchange completed).
+    this.timeout_ms = this.options.initial_timeout_ms;
+    this.transmit(items);
+    this.deadline_ms = expectsReply ? now_ms + this.timeout_ms : null;
+  }
+
+  /** A stateless reply that is never retransmitted and does not replace the last flight. */
+  protected sendStateless(record: { type: number; epoch: number; seq: number; payload: Uint8Array }): void {
+    this.outbox.push(encodeRecord({ type: record.type, version: DTLS_1_2, epoch: record.epoch, seq: record.seq, fragment: record.payload }));
+  }
+
+  private resendFlight(now_ms: number): void {
+    this.retransmissions++;
+    this.transmit(this.lastFlight);
+    if (this.deadline_ms !== null) this.deadline_ms = now_ms + this.timeout_ms;
+  }
+
+  /** Encodes a flight into records (fresh sequence numbers each time) packed into datagrams. */
+  private transmit(items: FlightItem[]): void {
+    const records: Uint8Array[] = [];
+    for (const item of items) {
+      if (item.kind === 'change_cipher_spec') {
+        records.push(this.encodeRecordAt(item.epoch, ContentType.change_cipher_spec, Uint8Array.of(1)));
+        continue;
+      }
+      for (const frag of this.fragmentsOf(item)) {
+        records.push(this.encodeRecordAt(item.epoch, ContentType.handshake, encodeHandshakeFragment(frag)));
+      }
+    }
+    this.packDatagrams(records);
+  }
+
+  /** Splits a handshake message so each record fits the MTU (RFC 6347 §4.2.3). */
+  private fragmentsOf(item: Extract<FlightItem, { kind: 'handshake' }>): HandshakeFragment[] {
+    const expansion = item.epoch === 0 || !this.suite ? 0 : this.suite.record_iv_bytes + this.suite.tag_bytes;
+    const room = this.options.mtu_bytes - RECORD_HEADER_BYTES - HANDSHAKE_HEADER_BYTES - expansion;
+    if (room <= 0) throw new RangeError(`mtu ${this.options.mtu_bytes} leaves no room for a handshake fragment`);
+    const out: HandshakeFragment[] = [];
+    let offset = 0;
+    do {
+      const body = item.body.subarray(offset, offset + room);
+      out.push({ msg_type: item.msg_type, length: item.body.length, message_seq: item.message_seq, fragment_offset: offset, body });
+      offset += body.length;
+    } while (offset < item.body.length);
+    return out;
+  }
+
+  private packDatagrams(records: Uint8Array[]): void {
+    let current: Uint8Array[] = [];
+    let size = 0;
+    const flush = () => {
+      if (current.length === 0) return;
+      const d = new Uint8Array(size);
+      let o = 0;
+      for (const r of current) {
+        d.set(r, o);
+        o += r.length;
+      }
+      this.outbox.push(d);
+      current = [];
+      size = 0;
+    };
+    for (const r of records) {
+      if (size + r.length > this.options.mtu_bytes) flush();
+      current.push(r);
+      size += r.length;
+    }
+    flush();
+  }
+
+  private encodeOutgoingRecord(type: number, payload: Uint8Array): Uint8Array {
+    return this.encodeRecordAt(this.writeEpoch, type, payload);
+  }
+
+  private encodeRecordAt(epoch: number, type: number, payload: Uint8Array): Uint8Array {
+    const seq = this.writeSeq.get(epoch) ?? 0;
+    this.writeSeq.set(epoch, seq + 1);
+    let fragment = payload;
+    if (epoch > 0) {
+      if (!this.writeProtection) throw new Error(`no write keys for epoch ${epoch}`);
+      fragment = this.writeProtection.seal(epoch, seq, type, DTLS_1_2, payload);
+    }
+    return encodeRecord({ type, version: DTLS_1_2, epoch, seq, fragment });
+  }
+
+  // ---- keys -------------------------------------------------------------------------------
+
+  /** Installs the epoch-1 keys; reads switch at the peer's CCS, writes at ours. */
+  protected installKeys(keys: TrafficKeys, isClient: boolean): void {
+    if (!this.suite) throw new Error('keys before a cipher suite');
+    const [wk, wiv, rk, riv] = isClient
+      ? [keys.client_write_key, keys.client_write_iv, keys.server_write_key, keys.server_write_iv]
+      : [keys.server_write_key, keys.server_write_iv, keys.client_write_key, keys.client_write_iv];
+    this.pendingWrite = new RecordProtection(this.crypto, this.suite, wk, wiv);
+    this.pendingRead = new RecordProtection(this.crypto, this.suite, rk, riv);
+    this.options.onMemoryEvent?.('keys_derived');
+  }
+
+  protected finishHandshake(): void {
+    this.state = 'connected';
+    this.deadline_ms = null;
+    this.options.onMemoryEvent?.('handshake_done');
+  }
+
+  // ---- receiving --------------------------------------------------------------------------
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof ProtocolAlert) this.fail(e.alert, e.reason);
+      else if (e instanceof DecodeError) this.fail('decode_error', e.message);
+      else throw e;
+    }
+  }
+
+  protected fail(alert: AlertName, reason: string): void {
+    if (this.state === 'failed') return;
+    // Send the fatal alert under the current write epoch (encrypted once keys are active).
+    this.outbox.push(this.encodeOutgoingRecord(ContentType.alert, Uint8Array.of(2, AlertDescription[alert])));
+    this.state = 'failed';
+    this.failure = { alert, reason, raised_by: 'local' };
+    this.deadline_ms = null;
+  }
+
+  private handleRecord(r: DtlsRecord, now_ms: number): 'ok' | 'peer_retransmitted' {
+    if (r.version !== DTLS_1_2 && !this.acceptsRecordVersion(r.version))
+      throw new ProtocolAlert('protocol_version', `record version 0x${r.version.toString(16)} where 0xfefd was expected`);
+
+    if (r.epoch === this.readEpoch + 1 && this.pendingRead && r.type !== ContentType.change_cipher_spec) {
+      // The peer's next-epoch records may overtake its ChangeCipherSpec; keep them for later.
+      this.earlyRecords.push(r);
+      return 'ok';
+    }
+    if (r.epoch === this.readEpoch - 1 && r.type === ContentType.handshake) {
+      // A retransmission of the peer's previous flight, sent before it saw ours.
+      return 'peer_retransmitted';
+    }
+    if (r.epoch === this.readEpoch - 1 && r.type === ContentType.change_cipher_spec) return 'peer_retransmitted';
+    if (r.epoch !== this.readEpoch)
+      throw new ProtocolAlert('unexpected_message', `record from epoch ${r.epoch} while reading epoch ${this.readEpoch}`);
+
+    const payload = this.unprotect(r);
+    this.noteRecordSeq(r.seq);
+    switch (r.type) {
+      case ContentType.handshake:
+        return this.handleHandshakeRecord(payload, r.epoch, now_ms);
+      case ContentType.change_cipher_spec:
+        this.handleChangeCipherSpec(payload, now_ms);
+        return 'ok';
+      case ContentType.alert:
+        this.handleAlert(payload);
+        return 'ok';
+      case ContentType.application_data:
+        if (this.state !== 'connected' || r.epoch === 0)
+          throw new ProtocolAlert('unexpected_message', `application data in state ${this.state}, epoch ${r.epoch}`);
+        this.appData.push(payload);
+        return 'ok';
+      default:
+        throw new ProtocolAlert('unexpected_message', `record content type ${r.type}`);
+    }
+  }
+
+  /** Before the version is settled a client also accepts DTLS 1.0 record versions (RFC 6347 §4.2.1). */
+  protected acceptsRecordVersion(_version: number): boolean {
+    return false;
+  }
+
+  private unprotect(r: DtlsRecord): Uint8Array {
+    if (r.epoch === 0) return r.fragment;
+    if (!this.readProtection) throw new ProtocolAlert('unexpected_message', `epoch ${r.epoch} record before keys`);
+    if (this.isReplay(r.seq)) throw new ProtocolAlert('unexpected_message', `replayed record seq ${r.seq} in epoch ${r.epoch}`);
+    const pt = this.readProtection.open(r.epoch, r.seq, r.type, r.version, r.fragment);
+    if (pt === null) throw new ProtocolAlert('bad_record_mac', `record seq ${r.seq} in epoch ${r.epoch} failed authentication`);
+    this.markSeen(r.seq);
+    return pt;
+  }
+
+  /** Anti-replay sliding window of 64 records (RFC 6347 §4.1.2.6). */
+  private isReplay(seq: number): boolean {
+    const w = this.replayWindow;
+    if (seq > w.top) return false;
+    const back = w.top - seq;
+    return back >= 64 || ((w.bits >> BigInt(back)) & 1n) === 1n;
+  }
+
+  private markSeen(seq: number): void {
+    const w = this.replayWindow;
+    if (seq > w.top) {
+      const shift = w.top < 0 ? 64 : seq - w.top;
+      w.bits = shift >= 64 ? 1n : ((w.bits << BigInt(shift)) | 1n) & 0xffffffffffffffffn;
+      w.top = seq;
+    } else {
+      w.bits |= 1n << BigInt(w.top - seq);
+    }
+  }
+
+  private handleChangeCipherSpec(payload: Uint8Array, now_ms: number): void {
+    if (payload.length !== 1 || payload[0] !== 1) throw new DecodeError('ChangeCipherSpec: body must be the single byte 1');
+    if (!this.expectsChangeCipherSpec() || !this.pendingRead)
+      throw new ProtocolAlert('unexpected_message', 'ChangeCipherSpec before the key exchange completed');
+    this.readEpoch++;
+    this.readProtection = this.pendingRead;
+    this.pendingRead = undefined;
+    this.replayWindow = { top: -1, bits: 0n };
+    this.onChangeCipherSpecAccepted();
+    const early = this.earlyRecords.splice(0, this.earlyRecords.length);
+    for (const r of early) this.handleRecord(r, now_ms);
+  }
+
+  private handleAlert(payload: Uint8Array): void {
+    if (payload.length !== 2) throw new DecodeError(`Alert: ${payload.length} bytes, expected 2`);
+    const name = ALERT_NAMES[payload[1]!] ?? `alert_${payload[1]}`;
+    if (payload[1] === AlertDescription.close_notify) {
+      this.state = 'closed';
+      this.deadline_ms = null;
+      return;
+    }
+    this.state = 'failed';
+    this.deadline_ms = null;
+    this.failure = { alert: (name in AlertDescription ? name : 'internal_error') as AlertName, reason: `peer sent ${name}`, raised_by: 'peer' };
+  }
+
+  private handleHandshakeRecord(payload: Uint8Array, epoch: number, now_ms: number): 'ok' | 'peer_retransmitted' {
+    let retransmitted = false;
+    for (const f of decodeHandshakeFragments(payload)) {
+      checkFragmentBounds(f);
+      this.beforeFragment(f);
+      if (f.message_seq < this.nextRecvSeq) {
+        retransmitted = true;
+        continue;
+      }
+      if (f.message_seq > this.nextRecvSeq + 16)
+        throw new ProtocolAlert('unexpected_message', `message_seq ${f.message_seq} far ahead of ${this.nextRecvSeq}`);
+      let asm = this.reassembly.get(f.message_seq);
+      if (!asm) {
+        asm = new MessageReassembly(f.msg_type, f.length, f.message_seq);
+        this.reassembly.set(f.message_seq, asm);
+      }
+      const body = asm.add(f);
+      if (body === null) continue;
+      this.reassembly.delete(f.message_seq);
+      const raw = encodeHandshake(f.msg_type, f.message_seq, body);
+      this.futureMessages.set(f.message_seq, { msg_type: f.msg_type, message_seq: f.message_seq, body, raw, epoch });
+      this.drainInOrder(now_ms);
+    }
+    return retransmitted ? 'peer_retransmitted' : 'ok';
+  }
+
+  private drainInOrder(now_ms: number): void {
+    for (;;) {
+      const msg = this.futureMessages.get(this.nextRecvSeq);
+      if (!msg || this.state === 'failed') return;
+      this.futureMessages.delete(this.nextRecvSeq);
+      this.nextRecvSeq++;
+      this.onHandshakeMessage(msg, now_ms);
+    }
+  }
+
+  /** The record sequence number of the record being processed (a HelloVerifyRequest echoes it). */
+  protected noteRecordSeq(_seq: number): void {}
+
+  /**
+   * A server that answered statelessly continues at the accepted ClientHello's record sequence
+   * number, so its records never repeat the HelloVerifyRequest's (which echoed the first one);
+   * otherwise the client's replay window would drop the ServerHello.
+   */
+  protected continueRecordSequenceFrom(seq: number): void {
+    this.writeSeq.set(0, Math.max(seq, this.writeSeq.get(0) ?? 0));
+  }
+
+  /** Lets a stateless server take a ClientHello at whatever message_seq it carries. */
+  protected beforeFragment(_f: HandshakeFragment): void {}
+
+  /** For subclasses that restart sequencing (the server after a stateless cookie exchange). */
+  protected resetReceiveSequence(next: number): void {
+    this.nextRecvSeq = next;
+    this.futureMessages.clear();
+    this.reassembly.clear();
+  }
+
+  /** A new transcript (the client after a HelloVerifyRequest, RFC 6347 §4.2.1). */
+  protected restartTranscript(): void {
+    this.transcript = this.crypto.runningHash();
+  }
+
+  protected alertOnUnexpected(msg: HandshakeMessage, expected: string): never {
+    throw new ProtocolAlert('unexpected_message', `got handshake type ${msg.msg_type} (message_seq ${msg.message_seq}) while expecting ${expected}`);
+  }
+
+  /** Convenience for subclasses: a writer for message bodies. */
+  protected static writer(): ByteWriter {
+    return new ByteWriter();
+  }
+}

@@ -1,0 +1,57 @@
+import { ByteWriter, concatBytes } from '../common/bytes.js';
+import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
+import type { CipherSuiteInfo } from './cipher_suites.js';
+import { VERIFY_DATA_BYTES } from './constants.js';
+
+export const MASTER_SECRET_BYTES = 48;
+
+/** Plain PSK premaster secret (RFC 4279 §2): uint16 N, N zero bytes, uint16 N, psk. */
+export function pskPremasterSecret(psk: Uint8Array): Uint8Array {
+  return new ByteWriter().vector(2, new Uint8Array(psk.length)).vector(2, psk).finish();
+}
+
+/** RFC 5246 §8.1. */
+export function masterSecret(
+  crypto: MeteredCrypto,
+  premaster: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): Uint8Array {
+  return crypto.tls12Prf(premaster, 'master secret', concatBytes(clientRandom, serverRandom), MASTER_SECRET_BYTES);
+}
+
+export interface TrafficKeys {
+  client_write_key: Uint8Array;
+  server_write_key: Uint8Array;
+  client_write_iv: Uint8Array;
+  server_write_iv: Uint8Array;
+}
+
+/** RFC 5246 §6.3. AEAD suites have no MAC keys, so the block starts with the write keys. */
+export function trafficKeys(
+  crypto: MeteredCrypto,
+  suite: CipherSuiteInfo,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): TrafficKeys {
+  const k = suite.key_bytes;
+  const iv = suite.fixed_iv_bytes;
+  const block = crypto.tls12Prf(master, 'key expansion', concatBytes(serverRandom, clientRandom), 2 * k + 2 * iv);
+  return {
+    client_write_key: block.slice(0, k),
+    server_write_key: block.slice(k, 2 * k),
+    client_write_iv: block.slice(2 * k, 2 * k + iv),
+    server_write_iv: block.slice(2 * k + iv, 2 * k + 2 * iv),
+  };
+}
+
+/** RFC 5246 §7.4.9: PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]. */
+export function verifyData(
+  crypto: MeteredCrypto,
+  master: Uint8Array,
+  sender: 'client' | 'server',
+  transcriptHash: Uint8Array,
+): Uint8Array {
+  return crypto.tls12Prf(master, `${sender} finished`, transcriptHash, VERIFY_DATA_BYTES);
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { figureSchema, nonNegativeFigure } from './figure.js';
+
+/**
+ * Profiles are YAML files under profiles/{devices,stacks,links}/. Hardware and software are
+ * separate axes: a device says what the silicon does (clock, currents, memory); a stack says
+ * what the library does with it (cycles per op per core family, timers, memory, wire shape);
+ * a link says what the medium does (bitrate, framing, loss, radio currents).
+ */
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9.+_-]*$/, 'lower-case letters, digits, ".", "+", "_" or "-"');
+
+/** Core families a stack's cycle table is keyed by. */
+export const CORE_FAMILIES = ['cortex-m3', 'cortex-m4', 'cortex-m33', 'xtensa-lx6', 'x86-64'] as const;
+export const coreFamilySchema = z.enum(CORE_FAMILIES);
+export type CoreFamily = z.infer<typeof coreFamilySchema>;
+
+export const deviceProfileSchema = z
+  .object({
+    id,
+    kind: z.literal('device'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    core: coreFamilySchema,
+    clock_MHz: nonNegativeFigure,
+    supply_V: nonNegativeFigure,
+    current_mA: z
+      .object({
+        /** CPU running crypto code from flash at clock_MHz. */
+        active: nonNegativeFigure,
+        /** CPU waiting for the radio or a timer (the sleep mode a DTLS stack waits in). */
+        sleep: nonNegativeFigure,
+      })
+      .strict(),
+    ram_bytes: nonNegativeFigure,
+    flash_bytes: nonNegativeFigure,
+  })
+  .strict();
+export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
+
+/**
+ * Cycle costs of the primitives the op vocabulary is priced from (src/device/pricing.ts).
+ * Composite ops (HMAC, PRF) are priced from these, never listed separately.
+ */
+export const cycleTableSchema = z
+  .object({
+    'sha256.cycles_per_byte': nonNegativeFigure,
+    /** Per finished digest: the final padded block plus the call's fixed work. */
+    'sha256.finish_cycles': nonNegativeFigure,
+    'aes128_ccm.cycles_per_byte': nonNegativeFigure,
+    /** Per CCM call: key schedule, B0 and counter-0 blocks, AAD block. */
+    'aes128_ccm.setup_cycles': nonNegativeFigure,
+    'rng.cycles_per_byte': nonNegativeFigure,
+  })
+  .strict();
+export type CycleTable = z.infer<typeof cycleTableSchema>;
+export type CycleCostId = keyof CycleTable;
+
+export const memoryModelSchema = z
+  .object({
+    ssl_context_bytes: nonNegativeFigure,
+    ssl_config_bytes: nonNegativeFigure,
+    handshake_params_bytes: nonNegativeFigure,
+    drbg_context_bytes: nonNegativeFigure,
+    session_bytes: nonNegativeFigure,
+    in_content_len: nonNegativeFigure,
+    out_content_len: nonNegativeFigure,
+    /** Bytes a record buffer holds beyond its content length (header, IV, MAC, padding). */
+    buffer_overhead_bytes: nonNegativeFigure,
+  })
+  .strict();
+export type MemoryModel = z.infer<typeof memoryModelSchema>;
+
+export const stackProfileSchema = z
+  .object({
+    id,
+    kind: z.literal('stack'),
+    name: z.string().min(1),
+    version: z.string().min(1),
+    description: z.string().optional(),
+    cycles: z.partialRecord(coreFamilySchema, cycleTableSchema),
+    dtls: z
+      .object({
+        initial_timeout_ms: nonNegativeFigure,
+        max_timeout_ms: nonNegativeFigure,
+        cookie_bytes: nonNegativeFigure,
+        session_id_bytes: nonNegativeFigure,
+      })
+      .strict(),
+    memory: memoryModelSchema,
+  })
+  .strict();
+export type StackProfile = z.infer<typeof stackProfileSchema>;
+
+export const FRAMINGS = ['none', 'ieee802154-6lowpan'] as const;
+
+export const linkProfileSchema = z
+  .object({
+    id,
+    kind: z.literal('link'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    framing: z.enum(FRAMINGS),
+    bitrate_bps: nonNegativeFigure,
+    /** Largest UDP payload (DTLS datagram) the link carries. */
+    mtu_bytes: nonNegativeFigure,
+    latency_ms: nonNegativeFigure,
+    jitter_ms: nonNegativeFigure,
+    loss: figureSchema.refine((f) => f.value >= 0 && f.value <= 1, { message: 'a probability in [0, 1]', path: ['value'] }),
+    radio_current_mA: z.object({ tx: nonNegativeFigure, rx: nonNegativeFigure }).strict(),
+    /** Header sizes of the framing (present when framing is not 'none'). */
+    frame: z.record(z.string(), nonNegativeFigure).optional(),
+  })
+  .strict();
+export type LinkProfile = z.infer<typeof linkProfileSchema>;

@@ -1,0 +1,39 @@
+import { ContentType, HANDSHAKE_TYPE_NAMES } from '../protocol/dtls12/constants.js';
+import { decodeHandshakeFragments } from '../protocol/dtls12/handshake_header.js';
+import { decodeDatagram } from '../protocol/dtls12/record.js';
+
+const MESSAGE_NAMES: Record<string, string> = {
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  hello_verify_request: 'HelloVerifyRequest',
+  certificate: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  certificate_verify: 'CertificateVerify',
+  client_key_exchange: 'ClientKeyExchange',
+  finished: 'Finished',
+};
+
+/**
+ * Names the messages in a DTLS 1.2 datagram for reports. Encrypted handshake records are
+ * Finished in every handshake this engine runs (the only handshake message after the CCS).
+ */
+export function describeDatagram(datagram: Uint8Array): { messages: string[]; records: number } {
+  const records = decodeDatagram(datagram);
+  const messages: string[] = [];
+  for (const r of records) {
+    if (r.type === ContentType.change_cipher_spec) messages.push('ChangeCipherSpec');
+    else if (r.type === ContentType.alert) messages.push('Alert');
+    else if (r.type === ContentType.application_data) messages.push('ApplicationData');
+    else if (r.type === ContentType.handshake && r.epoch > 0) messages.push('Finished');
+    else if (r.type === ContentType.handshake) {
+      for (const f of decodeHandshakeFragments(r.fragment)) {
+        const name = MESSAGE_NAMES[HANDSHAKE_TYPE_NAMES[f.msg_type] ?? ''] ?? `handshake_${f.msg_type}`;
+        const partial = f.body.length !== f.length ? ` (fragment ${f.fragment_offset}+${f.body.length}/${f.length})` : '';
+        messages.push(name + partial);
+      }
+    } else messages.push(`record_type_${r.type}`);
+  }
+  return { messages, records: records.length };
+}

@@ -1,0 +1,46 @@
+import type { EndpointRole, OpRecord } from '../crypto/ops.js';
+
+/**
+ * What one real handshake produced, once per variant: the flights as real datagrams, every
+ * crypto op each endpoint performed and at which step, and the stack's memory events. The
+ * replay prices and times these; it never runs crypto itself.
+ */
+export interface TranscriptFlight {
+  /** 1-based, in the order the flights were sent on a lossless link. */
+  index: number;
+  from: EndpointRole;
+  phase: 'handshake' | 'application';
+  /** Message names in order, e.g. ["ClientKeyExchange", "ChangeCipherSpec", "Finished"]. */
+  messages: string[];
+  records: number;
+  /** The datagrams exactly as sent (UDP payloads). */
+  datagrams: Uint8Array[];
+  bytes: number;
+  /** The sender arms its retransmission timer after this flight (RFC 6347 §4.2.4). */
+  arms_timer: boolean;
+  /** The sender answers every copy of the previous flight afresh and keeps no state (HelloVerifyRequest). */
+  stateless: boolean;
+}
+
+export interface MemoryRecord {
+  endpoint: EndpointRole;
+  /** Step as for ops: the flight whose receipt triggered it (0: before any flight). */
+  step: number;
+  label: string;
+  /** Positive: allocated; negative: freed. */
+  bytes: number;
+}
+
+export type TranscriptOutcome =
+  | { completed: true }
+  | { completed: false; failed_endpoint: EndpointRole; alert: string; reason: string; at_flight: number };
+
+export interface Transcript {
+  protocol: 'dtls1.2';
+  auth: 'psk';
+  cipher_suite: string;
+  flights: TranscriptFlight[];
+  ops: OpRecord[];
+  memory: MemoryRecord[];
+  outcome: TranscriptOutcome;
+}

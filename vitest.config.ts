@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The tamper and replay suites run real handshakes thousands of times; give them room
+    // on the 2-core CI machine. Speed targets live in bench/, not here.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});
