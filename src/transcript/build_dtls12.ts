@@ -51,6 +51,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     ...common,
     psk_identity: setup.psk_identity,
     psk: setup.psk,
+    max_handshake_message_bytes: setup.client.buffers.in_content_len,
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
   const serverRandom = seededRandom(setup.seed, 'server');
@@ -63,6 +64,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     cookie_bytes: setup.server.cookie_bytes,
     session_id_bytes: setup.server.session_id_bytes,
     peer_id: new TextEncoder().encode('client'),
+    max_handshake_message_bytes: setup.server.buffers.in_content_len,
     onMemoryEvent: stackMemoryRecorder('server', setup.server.memory, setup.server.buffers, meter, memory),
   });
   const endpoints: Record<EndpointRole, Dtls12Endpoint> = { client, server };
@@ -100,6 +102,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
   let last = takeFlight('client', 'handshake');
   while (last && flights.length < MAX_FLIGHTS) {
     deliver(last);
+    if (client.state === 'failed' || server.state === 'failed') break;
     if (client.state !== 'handshaking' && server.state !== 'handshaking') break;
     last = takeFlight(last.from === 'client' ? 'server' : 'client', 'handshake');
   }
@@ -114,14 +117,23 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     outcome,
   });
   const failed = (): Transcript | undefined => {
-    const failedRole = (['client', 'server'] as const).find((r) => endpoints[r].state === 'failed');
+    // The endpoint that detected the fault (it raised the alert rather than received it).
+    const failedRole = (['client', 'server'] as const).find((r) => endpoints[r].failure?.raised_by === 'local');
     if (failedRole === undefined && client.state === 'connected' && server.state === 'connected') return undefined;
     // A failing endpoint's alert is the last flight; record it for the report.
     const alertFlight = failedRole ? takeFlight(failedRole, flights.at(-1)?.phase ?? 'handshake') : undefined;
-    const failure = failedRole ? endpoints[failedRole].failure! : { alert: 'none', reason: 'the handshake stalled: no endpoint sent anything' };
+    const waiting = (['client', 'server'] as const).find((r) => endpoints[r].awaitingFragments);
+    const failure = failedRole
+      ? endpoints[failedRole].failure!
+      : {
+          alert: 'none',
+          reason: waiting
+            ? `stalled: the ${waiting} holds part of a handshake message and waits for fragments that were never sent`
+            : 'stalled: neither endpoint had anything to send',
+        };
     return transcript({
       completed: false,
-      failed_endpoint: failedRole ?? 'client',
+      failed_endpoint: failedRole ?? waiting ?? 'client',
       alert: failure.alert,
       reason: failure.reason,
       at_flight: alertFlight ? alertFlight.index - 1 : flights.length,
@@ -133,10 +145,13 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
 
   // Application data both ways proves the traffic keys agree.
   const payload = new Uint8Array(setup.application_data_bytes).fill(0x61);
+  // Application-phase ops get steps past the handshake, so the replay never prices them.
+  meter.step = flights.length + 1;
   client.sendApplicationData(payload);
   deliver(takeFlight('client', 'application')!);
   const got = server.takeApplicationData();
   if (server.state === 'connected') {
+    meter.step = flights.length + 1;
     server.sendApplicationData(payload);
     deliver(takeFlight('server', 'application')!);
   }

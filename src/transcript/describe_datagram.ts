@@ -20,7 +20,13 @@ const MESSAGE_NAMES: Record<string, string> = {
  * Finished in every handshake this engine runs (the only handshake message after the CCS).
  */
 export function describeDatagram(datagram: Uint8Array): { messages: string[]; records: number } {
-  const records = decodeDatagram(datagram);
+  let records;
+  try {
+    records = decodeDatagram(datagram);
+  } catch {
+    // Only a tampered datagram (tests) gets here; the receiver will reject it with an alert.
+    return { messages: ['(malformed datagram)'], records: 0 };
+  }
   const messages: string[] = [];
   for (const r of records) {
     if (r.type === ContentType.change_cipher_spec) messages.push('ChangeCipherSpec');
@@ -28,7 +34,14 @@ export function describeDatagram(datagram: Uint8Array): { messages: string[]; re
     else if (r.type === ContentType.application_data) messages.push('ApplicationData');
     else if (r.type === ContentType.handshake && r.epoch > 0) messages.push('Finished');
     else if (r.type === ContentType.handshake) {
-      for (const f of decodeHandshakeFragments(r.fragment)) {
+      let fragments;
+      try {
+        fragments = decodeHandshakeFragments(r.fragment);
+      } catch {
+        messages.push('(malformed handshake record)');
+        continue;
+      }
+      for (const f of fragments) {
         const name = MESSAGE_NAMES[HANDSHAKE_TYPE_NAMES[f.msg_type] ?? ''] ?? `handshake_${f.msg_type}`;
         const partial = f.body.length !== f.length ? ` (fragment ${f.fragment_offset}+${f.body.length}/${f.length})` : '';
         messages.push(name + partial);

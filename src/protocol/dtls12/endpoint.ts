@@ -1,4 +1,4 @@
-import { ByteWriter, DecodeError } from '../common/bytes.js';
+import { DecodeError } from '../common/bytes.js';
 import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
 import type { CipherSuiteInfo } from './cipher_suites.js';
@@ -18,6 +18,8 @@ export interface Dtls12Options {
   /** Retransmission timer (RFC 6347 §4.2.4.1): initial value, doubled per retransmission up to max. */
   initial_timeout_ms: number;
   max_timeout_ms: number;
+  /** Largest handshake message the receive buffer can reassemble (mbedTLS: MBEDTLS_SSL_IN_CONTENT_LEN). */
+  max_handshake_message_bytes: number;
   onMemoryEvent?: (event: MemoryEvent) => void;
 }
 
@@ -403,6 +405,10 @@ export abstract class Dtls12Endpoint {
     let retransmitted = false;
     for (const f of decodeHandshakeFragments(payload)) {
       checkFragmentBounds(f);
+      if (f.length > this.options.max_handshake_message_bytes)
+        throw new DecodeError(
+          `handshake: message_seq ${f.message_seq} claims ${f.length} bytes, more than the ${this.options.max_handshake_message_bytes}-byte receive buffer`,
+        );
       this.beforeFragment(f);
       if (f.message_seq < this.nextRecvSeq) {
         retransmitted = true;
@@ -466,8 +472,8 @@ export abstract class Dtls12Endpoint {
     throw new ProtocolAlert('unexpected_message', `got handshake type ${msg.msg_type} (message_seq ${msg.message_seq}) while expecting ${expected}`);
   }
 
-  /** Convenience for subclasses: a writer for message bodies. */
-  protected static writer(): ByteWriter {
-    return new ByteWriter();
+  /** True while part of a handshake message waits for its other fragments. */
+  get awaitingFragments(): boolean {
+    return this.reassembly.size > 0;
   }
 }

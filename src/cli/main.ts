@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from '../scenario/errors.js';
+import { PACKAGE_VERSION } from '../scenario/package_root.js';
+import { EXIT } from './exit_codes.js';
+import { runCommand } from './run_command.js';
+
+/** Command-line entry: parse, dispatch, and map every failure to a documented exit code. */
+async function main(): Promise<void> {
+  const parser = yargs(hideBin(process.argv))
+    .scriptName('handshake-sim')
+    .usage('$0 <command> [options]')
+    .command(runCommand)
+    .demandCommand(1, 'name a command, e.g. handshake-sim run scenarios/quickstart.yaml')
+    .strict()
+    .recommendCommands()
+    .version(PACKAGE_VERSION)
+    .help()
+    .epilogue('Exit codes: 0 all budgets pass, 1 a budget is exceeded, 2 invalid input or usage, 3 internal error.')
+    .fail((msg, err) => {
+      // Usage errors (unknown flag, missing argument) arrive as a message; errors thrown by a
+      // command arrive as err and are handled below.
+      if (err) throw err;
+      throw new InputError(`${msg}\nRun 'handshake-sim --help' for usage.`);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`handshake-sim: ${e.message}\n`);
+      process.exitCode = EXIT.invalid_input;
+    } else {
+      process.stderr.write(`handshake-sim: internal error: ${(e as Error).message ?? String(e)}\n`);
+      if (process.env.HANDSHAKE_SIM_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+      else process.stderr.write('Set HANDSHAKE_SIM_DEBUG=1 for a stack trace, and please report this.\n');
+      process.exitCode = EXIT.internal_error;
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,166 @@
+import { OP_IDS } from '../crypto/ops.js';
+import { opPricer } from '../device/pricing.js';
+import { endpointEnergy } from '../energy/endpoint_energy.js';
+import { summariseHeap } from '../memory/stack_memory.js';
+import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
+import { runTrial, type TrialResult } from '../replay/run_trial.js';
+import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
+import { REPORT_SCHEMA, type FlightReport, type OpReport, type Report, type VariantReport } from '../report/report_types.js';
+import { distribution, mean, meanAndP95 } from '../report/stats.js';
+import { InputError } from '../scenario/errors.js';
+import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
+import { PACKAGE_VERSION } from '../scenario/package_root.js';
+import { buildDtls12PskTranscript } from '../transcript/build_dtls12.js';
+import type { Transcript } from '../transcript/types.js';
+
+const enc = new TextEncoder();
+
+/** Stage 1: the real handshake, once per variant. */
+export function transcriptFor(variant: ResolvedVariant, seed: number): Transcript {
+  const c = variant.config;
+  const buffersOf = (m: ResolvedVariant['client']['stack']['memory']) => ({
+    in_content_len: m.in_content_len.value,
+    out_content_len: m.out_content_len.value,
+  });
+  const transcript = buildDtls12PskTranscript({
+    seed,
+    cipher_suite: c.cipher_suite,
+    psk_identity: enc.encode(c.psk.identity),
+    psk: Uint8Array.from(Buffer.from(c.psk.key, 'hex')),
+    ...(c.psk.hint !== undefined ? { psk_identity_hint: enc.encode(c.psk.hint) } : {}),
+    cookie: c.cookie,
+    mtu_bytes: variant.link.mtu_bytes,
+    initial_timeout_ms: variant.client.timers.initial_ms,
+    max_timeout_ms: variant.client.timers.max_ms,
+    application_data_bytes: c.application_data_bytes,
+    client: { memory: variant.client.stack.memory, buffers: buffersOf(variant.client.stack.memory) },
+    server: {
+      memory: variant.server.stack.memory,
+      buffers: buffersOf(variant.server.stack.memory),
+      cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
+      session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
+    },
+  });
+  if (!transcript.outcome.completed) {
+    // Our own client and server disagreeing on a valid configuration is a bug, not bad input.
+    throw new Error(`variant ${variant.name}: the lossless handshake failed: ${transcript.outcome.alert}: ${transcript.outcome.reason}`);
+  }
+  return transcript;
+}
+
+function flightReports(transcript: Transcript, model: ReplayModel): FlightReport[] {
+  return model.flights.map((rf) => {
+    const f = transcript.flights[rf.index - 1]!;
+    return {
+      index: f.index,
+      from: f.from,
+      messages: f.messages,
+      records: f.records,
+      datagrams: f.datagrams.length,
+      bytes: f.bytes,
+      frames: rf.datagrams.reduce((n, d) => n + d.frames, 0),
+      bytes_on_air: rf.datagrams.reduce((n, d) => n + d.bytes_on_air, 0),
+    };
+  });
+}
+
+function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSteps: number): OpReport[] {
+  const rows: OpReport[] = [];
+  for (const role of ['client', 'server'] as const) {
+    const price = opPricer(variant[role].device, variant[role].stack);
+    for (const id of OP_IDS) {
+      const ops = transcript.ops.filter((o) => o.endpoint === role && o.op === id && o.step <= handshakeSteps);
+      if (ops.length === 0) continue;
+      const priced = ops.map(price);
+      rows.push({
+        endpoint: role,
+        op: id,
+        count: ops.length,
+        engine: priced[0]!.engine,
+        time_ms: priced.reduce((n, p) => n + p.time_ms, 0),
+        energy_mJ: priced.reduce((n, p) => n + p.energy_mJ, 0),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
+export function simulateVariant(variant: ResolvedVariant, index: number, seed: number, trials: number): VariantReport {
+  const transcript = transcriptFor(variant, seed);
+  const model = buildReplayModel(variant, transcript);
+  const results: TrialResult[] = [];
+  for (let t = 0; t < trials; t++) results.push(runTrial(model, seed, index, t));
+
+  const energies = results.map((r) => ({ client: endpointEnergy(model.client, r.states.client), server: endpointEnergy(model.server, r.states.server) }));
+  const pick = (f: (r: TrialResult) => number) => results.map(f);
+  const lossless = <K extends 'bytes_on_air' | 'frames'>(k: K) => model.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d[k], 0), 0);
+  const breakdown = (role: 'client' | 'server') => {
+    const of = (k: keyof TrialResult['states']['client']) => mean(energies.map((e) => e[role].breakdown_mJ[k]));
+    return { cpu_active: of('cpu_active'), cpu_sleep: of('cpu_sleep'), radio_tx: of('radio_tx'), radio_rx: of('radio_rx') };
+  };
+  const heap = { client: summariseHeap(transcript.memory, 'client'), server: summariseHeap(transcript.memory, 'server') };
+  const ops = opReports(variant, transcript, model.flights.length);
+  const cryptoTime = (role: 'client' | 'server') => ops.filter((o) => o.endpoint === role).reduce((n, o) => n + o.time_ms, 0);
+
+  return {
+    name: variant.name,
+    protocol: variant.config.protocol,
+    auth: variant.config.auth,
+    cipher_suite: variant.config.cipher_suite,
+    client: { device: variant.client.device.id, stack: variant.client.stack.id },
+    server: { device: variant.server.device.id, stack: variant.server.stack.id },
+    link: {
+      profile: variant.link.profile.id,
+      loss: variant.link.loss,
+      latency_ms: variant.link.latency_ms,
+      jitter_ms: variant.link.jitter_ms,
+      bitrate_bps: variant.link.bitrate_bps,
+      mtu_bytes: variant.link.mtu_bytes,
+    },
+    timers: {
+      client: { ...variant.client.timers },
+      server: { initial_ms: variant.server.timers.initial_ms, max_ms: variant.server.timers.max_ms },
+    },
+    trials,
+    success_rate: results.filter((r) => r.completed).length / trials,
+    time_ms: distribution(results.filter((r) => r.completed).map((r) => r.time_ms)),
+    energy_mAh: {
+      client: meanAndP95(energies.map((e) => e.client.charge_mAh)),
+      server: meanAndP95(energies.map((e) => e.server.charge_mAh)),
+    },
+    energy_mJ: {
+      client: meanAndP95(energies.map((e) => e.client.energy_mJ)),
+      server: meanAndP95(energies.map((e) => e.server.energy_mJ)),
+    },
+    energy_breakdown_mJ: { client: breakdown('client'), server: breakdown('server') },
+    supply_V: { client: model.client.supply_V, server: model.server.supply_V },
+    bytes_on_air: { ...meanAndP95(pick((r) => r.bytes_on_air)), lossless: lossless('bytes_on_air') },
+    datagrams: {
+      ...meanAndP95(pick((r) => r.datagrams_sent)),
+      lossless: model.flights.reduce((n, f) => n + f.datagrams.length, 0),
+    },
+    frames: { ...meanAndP95(pick((r) => r.frames_sent)), lossless: lossless('frames') },
+    retransmissions: meanAndP95(pick((r) => r.retransmissions)),
+    crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
+    peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
+    heap,
+    flights: flightReports(transcript, model),
+    ops,
+  };
+}
+
+export function runScenario(scenario: ResolvedScenario): Report {
+  validateBudgetMetrics(scenario.budgets);
+  if (scenario.trials < 1) throw new InputError(`trials: got ${scenario.trials}, expected at least 1`);
+  const variants = scenario.variants.map((v, i) => simulateVariant(v, i, scenario.seed, scenario.trials));
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'handshake-sim', version: PACKAGE_VERSION },
+    scenario: scenario.name,
+    seed: scenario.seed,
+    trials: scenario.trials,
+    variants,
+    budgets: evaluateBudgets(variants, scenario.budgets),
+  };
+}

@@ -1,0 +1,107 @@
+import type { EndpointRole } from '../crypto/ops.js';
+import { opPricer } from '../device/pricing.js';
+import { frameDatagram } from '../link/framing.js';
+import type { ResolvedEndpoint, ResolvedVariant } from '../scenario/load_scenario.js';
+import type { Transcript } from '../transcript/types.js';
+
+export interface ReplayDatagram {
+  frames: number;
+  bytes: number;
+  bytes_on_air: number;
+  airtime_ms: number;
+  /** The datagram arrives only if every one of its frames does. */
+  delivery_probability: number;
+}
+
+export interface ReplayFlight {
+  index: number;
+  from: EndpointRole;
+  arms_timer: boolean;
+  stateless: boolean;
+  datagrams: ReplayDatagram[];
+}
+
+export interface EndpointModel {
+  /** CPU time to process flight s and produce the answer (index s; 0 = the client's start). */
+  step_ms: number[];
+  /** Record-layer decryption a repeated copy of flight s costs again. */
+  duplicate_ms: number[];
+  /** Record-layer encryption that resending the flight produced at step s costs again. */
+  resend_ms: number[];
+  initial_timeout_ms: number;
+  max_timeout_ms: number;
+  active_mA: number;
+  sleep_mA: number;
+  supply_V: number;
+  radio_tx_mA: number;
+  radio_rx_mA: number;
+}
+
+/** Everything one trial needs, priced once per variant: the replay loop does no lookups. */
+export interface ReplayModel {
+  flights: ReplayFlight[];
+  client: EndpointModel;
+  server: EndpointModel;
+  loss: number;
+  latency_ms: number;
+  jitter_ms: number;
+  give_up_ms: number;
+}
+
+function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: ResolvedVariant, transcript: Transcript, steps: number): EndpointModel {
+  const price = opPricer(ep.device, ep.stack);
+  const step_ms = new Array<number>(steps + 1).fill(0);
+  const duplicate_ms = new Array<number>(steps + 1).fill(0);
+  const resend_ms = new Array<number>(steps + 1).fill(0);
+  for (const op of transcript.ops) {
+    if (op.endpoint !== role || op.step > steps) continue;
+    const t = price(op).time_ms;
+    step_ms[op.step]! += t;
+    if (op.record_layer && op.op === 'aes128_ccm.decrypt') duplicate_ms[op.step]! += t;
+    if (op.record_layer && op.op === 'aes128_ccm.encrypt') resend_ms[op.step]! += t;
+  }
+  return {
+    step_ms,
+    duplicate_ms,
+    resend_ms,
+    initial_timeout_ms: ep.timers.initial_ms,
+    max_timeout_ms: ep.timers.max_ms,
+    active_mA: ep.device.current_mA.active.value,
+    sleep_mA: ep.device.current_mA.sleep.value,
+    supply_V: ep.device.supply_V.value,
+    radio_tx_mA: variant.link.profile.radio_current_mA.tx.value,
+    radio_rx_mA: variant.link.profile.radio_current_mA.rx.value,
+  };
+}
+
+export function buildReplayModel(variant: ResolvedVariant, transcript: Transcript): ReplayModel {
+  if (!transcript.outcome.completed) throw new Error('a failed handshake has nothing to replay');
+  const flights = transcript.flights
+    .filter((f) => f.phase === 'handshake')
+    .map((f) => ({
+      index: f.index,
+      from: f.from,
+      arms_timer: f.arms_timer,
+      stateless: f.stateless,
+      datagrams: f.datagrams.map((d) => {
+        const frames = frameDatagram(variant.link.profile, d.length, variant.link.bitrate_bps);
+        return {
+          frames: frames.length,
+          bytes: d.length,
+          bytes_on_air: frames.reduce((n, f) => n + f.bytes_on_air, 0),
+          airtime_ms: frames.reduce((n, f) => n + f.airtime_ms, 0),
+          delivery_probability: (1 - variant.link.loss) ** frames.length,
+        };
+      }),
+    }));
+  const steps = flights.length;
+  return {
+    flights,
+    client: endpointModel('client', variant.client, variant, transcript, steps),
+    server: endpointModel('server', variant.server, variant, transcript, steps),
+    loss: variant.link.loss,
+    latency_ms: variant.link.latency_ms,
+    jitter_ms: variant.link.jitter_ms,
+    give_up_ms: variant.client.timers.give_up_ms,
+  };
+}

@@ -1,0 +1,205 @@
+import type { EndpointRole } from '../crypto/ops.js';
+import { EventQueue } from './event_queue.js';
+import { Prng, STREAM } from './prng.js';
+import type { EndpointModel, ReplayModel } from './replay_model.js';
+
+/** Time each endpoint spent in each state during one trial (the energy model's input). */
+export interface StateTimes_ms {
+  cpu_active: number;
+  cpu_sleep: number;
+  radio_tx: number;
+  radio_rx: number;
+}
+
+export interface TrialResult {
+  completed: boolean;
+  /** Completion time, or the give-up time when the handshake failed. */
+  time_ms: number;
+  /** Flights sent again, by either endpoint (timer expiry or the peer repeating itself). */
+  retransmissions: number;
+  datagrams_sent: number;
+  frames_sent: number;
+  bytes_on_air: number;
+  states: Record<EndpointRole, StateTimes_ms>;
+}
+
+type Event =
+  | { kind: 'arrive'; to: EndpointRole; flight: number; datagram: number; copy: number }
+  | { kind: 'processed'; at: EndpointRole; flight: number }
+  | { kind: 'timer'; at: EndpointRole; generation: number };
+
+interface EndpointState {
+  model: EndpointModel;
+  /** Index of the flight this endpoint waits for next. */
+  expecting: number;
+  /** Index of the last flight it sent (0: none). */
+  lastSent: number;
+  timeout_ms: number;
+  timerGeneration: number;
+  cpuFree: number;
+  radioFree: number;
+  cpuBusy_ms: number;
+  radioTx_ms: number;
+}
+
+const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'server' : 'client');
+
+/**
+ * One handshake over the lossy link, as a discrete-event simulation (RFC 6347 §4.2.4):
+ * whole-flight retransmission on a doubling timer, a receiver that answers a repeated
+ * previous flight by resending its own, a stateless HelloVerifyRequest, half-duplex radios
+ * that send one datagram after another, and CPU time per step from the priced transcript.
+ */
+export function runTrial(model: ReplayModel, seed: number, variant: number, trial: number): TrialResult {
+  const lossRng = new Prng(seed, variant, trial, STREAM.loss);
+  const jitterRng = new Prng(seed, variant, trial, STREAM.jitter);
+  const flights = model.flights;
+  const last = flights.length;
+  const queue = new EventQueue<Event>();
+  const ep: Record<EndpointRole, EndpointState> = {
+    client: newState(model.client, 2),
+    server: newState(model.server, 1),
+  };
+  // got[f][d]: datagram d of flight f has arrived at least once (copies combine, as reassembly does).
+  const got = flights.map((f) => new Array<boolean>(f.datagrams.length).fill(false));
+  const complete = flights.map(() => false);
+  const copies = flights.map(() => 0);
+  // Copies of a flight that already made the receiver resend its own (once per copy).
+  const answeredCopies = flights.map(() => new Set<number>());
+  let retransmissions = 0;
+  let datagramsSent = 0;
+  let framesSent = 0;
+  let bytesOnAir = 0;
+
+  const flightAt = (index: number) => flights[index - 1]!;
+
+  const send = (who: EndpointRole, index: number, now: number): number => {
+    const s = ep[who];
+    const flight = flightAt(index);
+    const copy = ++copies[index - 1]!;
+    let t = Math.max(now, s.radioFree);
+    flight.datagrams.forEach((d, i) => {
+      t += d.airtime_ms;
+      s.radioTx_ms += d.airtime_ms;
+      datagramsSent++;
+      framesSent += d.frames;
+      bytesOnAir += d.bytes_on_air;
+      if (lossRng.next() < d.delivery_probability) {
+        const delay = model.latency_ms + (model.jitter_ms > 0 ? jitterRng.next() * model.jitter_ms : 0);
+        queue.push(t + delay, { kind: 'arrive', to: other(who), flight: index, datagram: i, copy });
+      }
+    });
+    s.radioFree = t;
+    s.lastSent = index;
+    return t;
+  };
+
+  const armTimer = (who: EndpointRole, from: number) => {
+    const s = ep[who];
+    s.timerGeneration++;
+    queue.push(from + s.timeout_ms, { kind: 'timer', at: who, generation: s.timerGeneration });
+  };
+
+  const busy = (who: EndpointRole, now: number, ms: number): number => {
+    const s = ep[who];
+    const start = Math.max(now, s.cpuFree);
+    s.cpuFree = start + ms;
+    s.cpuBusy_ms += ms;
+    return s.cpuFree;
+  };
+
+  const finish = (completed: boolean, time_ms: number): TrialResult => ({
+    completed,
+    time_ms,
+    retransmissions,
+    datagrams_sent: datagramsSent,
+    frames_sent: framesSent,
+    bytes_on_air: bytesOnAir,
+    states: { client: stateTimes(ep.client, time_ms), server: stateTimes(ep.server, time_ms) },
+  });
+
+  // The client starts: its step-0 work, then flight 1.
+  queue.push(busy('client', 0, model.client.step_ms[0]!), { kind: 'processed', at: 'client', flight: 0 });
+
+  for (;;) {
+    const next = queue.pop();
+    if (!next || next.time > model.give_up_ms) return finish(false, model.give_up_ms);
+    const { time: now, item: ev } = next;
+
+    if (ev.kind === 'processed') {
+      if (ev.flight === last) return finish(true, now);
+      const answer = ev.flight + 1;
+      const txEnd = send(ev.at, answer, now);
+      const s = ep[ev.at];
+      s.expecting = answer + 1;
+      if (flightAt(answer).arms_timer) {
+        // A new flight starts from the initial timeout (RFC 6347 §4.2.4.1).
+        s.timeout_ms = s.model.initial_timeout_ms;
+        armTimer(ev.at, txEnd);
+      }
+      continue;
+    }
+
+    if (ev.kind === 'timer') {
+      const s = ep[ev.at];
+      if (ev.generation !== s.timerGeneration) continue; // cancelled or superseded
+      retransmissions++;
+      const txEnd = send(ev.at, s.lastSent, busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!));
+      s.timeout_ms = Math.min(2 * s.timeout_ms, s.model.max_timeout_ms);
+      armTimer(ev.at, txEnd);
+      continue;
+    }
+
+    // A datagram arrives.
+    const s = ep[ev.to];
+    const f = ev.flight;
+    const flight = flightAt(f);
+    got[f - 1]![ev.datagram] = true;
+    if (!complete[f - 1] && got[f - 1]!.every(Boolean)) {
+      complete[f - 1] = true;
+      if (f === s.expecting) {
+        // The peer's answer acknowledges our last flight: stop its timer.
+        s.timerGeneration++;
+        queue.push(busy(ev.to, now, s.model.step_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
+      }
+      continue;
+    }
+    if (!complete[f - 1]) continue; // part of a flight still being reassembled
+
+    // A repeated copy of a flight already processed: record-layer work again, and maybe an answer.
+    const at = busy(ev.to, now, s.model.duplicate_ms[f]! / flight.datagrams.length);
+    const answer = f + 1;
+    if (answer > last || flightAt(answer).from !== ev.to || answeredCopies[f - 1]!.has(ev.copy)) continue;
+    answeredCopies[f - 1]!.add(ev.copy);
+    if (flightAt(answer).stateless) {
+      // A stateless server answers every ClientHello afresh, until it has accepted one with a cookie.
+      if (s.expecting === answer + 1) {
+        queue.push(busy(ev.to, at, s.model.step_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
+      }
+    } else if (s.lastSent === answer) {
+      // RFC 6347 §4.2.4: the peer repeated its flight, so ours was lost: send ours again.
+      retransmissions++;
+      send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!));
+    }
+  }
+}
+
+function newState(model: EndpointModel, expecting: number): EndpointState {
+  return {
+    model,
+    expecting,
+    lastSent: 0,
+    timeout_ms: model.initial_timeout_ms,
+    timerGeneration: 0,
+    cpuFree: 0,
+    radioFree: 0,
+    cpuBusy_ms: 0,
+    radioTx_ms: 0,
+  };
+}
+
+function stateTimes(s: EndpointState, total_ms: number): StateTimes_ms {
+  const cpu = Math.min(s.cpuBusy_ms, total_ms);
+  const tx = Math.min(s.radioTx_ms, total_ms);
+  return { cpu_active: cpu, cpu_sleep: total_ms - cpu, radio_tx: tx, radio_rx: total_ms - tx };
+}

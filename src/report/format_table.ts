@@ -1,0 +1,76 @@
+import type { BudgetRow, Report, VariantReport } from './report_types.js';
+
+function num(x: number | null, digits = 3): string {
+  if (x === null) return '-';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1000) return x.toFixed(0);
+  return Number(x.toPrecision(digits)).toString();
+}
+
+function ms(x: number | null): string {
+  if (x === null) return '-';
+  return x >= 10_000 ? `${num(x / 1000)} s` : `${num(x)} ms`;
+}
+
+function table(headers: string[], rows: string[][], rightAlign: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function summary(vs: VariantReport[]): string {
+  const headers = ['variant', 'success', 'time p50', 'time p95', 'time max', 'client mAh p95', 'server mAh p95', 'on-air B p95', 'retx p95', 'heap client', 'heap server'];
+  const rows = vs.map((v) => [
+    v.name,
+    `${(100 * v.success_rate).toFixed(1)}%`,
+    ms(v.time_ms.p50),
+    ms(v.time_ms.p95),
+    ms(v.time_ms.max),
+    num(v.energy_mAh.client.p95),
+    num(v.energy_mAh.server.p95),
+    num(v.bytes_on_air.p95),
+    num(v.retransmissions.p95),
+    String(v.peak_heap_bytes.client),
+    String(v.peak_heap_bytes.server),
+  ]);
+  return table(headers, rows, [false, ...headers.slice(1).map(() => true)]);
+}
+
+function flights(v: VariantReport): string {
+  const rows = v.flights.map((f) => [String(f.index), f.from, f.messages.join(', '), String(f.datagrams), String(f.bytes), String(f.frames), String(f.bytes_on_air)]);
+  return table(['#', 'from', 'messages', 'datagrams', 'bytes', 'frames', 'on air B'], rows, [true, false, false, true, true, true, true]);
+}
+
+function ops(v: VariantReport): string {
+  const rows = v.ops.map((o) => [o.endpoint, o.op, String(o.count), o.engine, ms(o.time_ms), num(o.energy_mJ)]);
+  return table(['endpoint', 'op', 'count', 'engine', 'time', 'energy mJ'], rows, [false, false, true, false, true, true]);
+}
+
+function budgets(rows: BudgetRow[]): string {
+  return rows
+    .map((b) => {
+      const cmp = b.metric === 'success_rate' ? '>=' : '<=';
+      return `  ${b.pass ? 'PASS' : 'FAIL'}  ${b.variant}: ${b.metric} = ${b.value === null ? 'no value' : num(b.value, 6)} (limit ${cmp} ${b.limit})`;
+    })
+    .join('\n');
+}
+
+export function formatTable(report: Report): string {
+  const parts = [`handshake-sim ${report.tool.version}: ${report.scenario} (seed ${report.seed}, ${report.trials} trials per variant)`, '', summary(report.variants)];
+  for (const v of report.variants) {
+    parts.push(
+      '',
+      `${v.name}: ${v.protocol} ${v.auth} ${v.cipher_suite}; client ${v.client.device}/${v.client.stack}, server ${v.server.device}/${v.server.stack}; link ${v.link.profile} (loss ${v.link.loss}, mtu ${v.link.mtu_bytes} B)`,
+      flights(v),
+      '',
+      ops(v),
+    );
+  }
+  if (report.budgets.length > 0) {
+    const failed = report.budgets.filter((b) => !b.pass).length;
+    parts.push('', `Budgets: ${failed === 0 ? 'all pass' : `${failed} exceeded`}`, budgets(report.budgets));
+  }
+  return parts.join('\n') + '\n';
+}

@@ -1,0 +1,91 @@
+import type { Distribution } from './stats.js';
+
+/** JSON report, schema "handshake-sim/report@1". README "Report (JSON)" documents every field. */
+export const REPORT_SCHEMA = 'handshake-sim/report@1';
+
+export interface MeanP95 {
+  mean: number | null;
+  p95: number | null;
+}
+
+export interface StateBreakdown_mJ {
+  cpu_active: number | null;
+  cpu_sleep: number | null;
+  radio_tx: number | null;
+  radio_rx: number | null;
+}
+
+export interface FlightReport {
+  index: number;
+  from: 'client' | 'server';
+  messages: string[];
+  records: number;
+  datagrams: number;
+  bytes: number;
+  frames: number;
+  bytes_on_air: number;
+}
+
+export interface OpReport {
+  endpoint: 'client' | 'server';
+  op: string;
+  count: number;
+  engine: string;
+  time_ms: number;
+  energy_mJ: number;
+}
+
+export interface HeapReport {
+  peak_heap_bytes: number;
+  peak_step: number;
+  at_peak: Record<string, number>;
+  steady_state_heap_bytes: number;
+}
+
+export interface VariantReport {
+  name: string;
+  protocol: string;
+  auth: string;
+  cipher_suite: string;
+  client: { device: string; stack: string };
+  server: { device: string; stack: string };
+  link: { profile: string; loss: number; latency_ms: number; jitter_ms: number; bitrate_bps: number; mtu_bytes: number };
+  timers: { client: { initial_ms: number; max_ms: number; give_up_ms: number }; server: { initial_ms: number; max_ms: number } };
+  trials: number;
+  success_rate: number;
+  /** Handshake completion time of the successful trials. */
+  time_ms: Distribution;
+  energy_mAh: { client: MeanP95; server: MeanP95 };
+  energy_mJ: { client: MeanP95; server: MeanP95 };
+  /** Mean energy per state over all trials. */
+  energy_breakdown_mJ: { client: StateBreakdown_mJ; server: StateBreakdown_mJ };
+  supply_V: { client: number; server: number };
+  bytes_on_air: { mean: number | null; p95: number | null; lossless: number };
+  datagrams: { mean: number | null; p95: number | null; lossless: number };
+  frames: { mean: number | null; p95: number | null; lossless: number };
+  retransmissions: MeanP95;
+  /** CPU time of the handshake's crypto on each endpoint (lossless run). */
+  crypto_time_ms: { client: number; server: number };
+  peak_heap_bytes: { client: number; server: number };
+  heap: { client: HeapReport; server: HeapReport };
+  flights: FlightReport[];
+  ops: OpReport[];
+}
+
+export interface BudgetRow {
+  variant: string;
+  metric: string;
+  limit: number;
+  value: number | null;
+  pass: boolean;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'handshake-sim'; version: string };
+  scenario: string;
+  seed: number;
+  trials: number;
+  variants: VariantReport[];
+  budgets: BudgetRow[];
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { closest, InputError } from './errors.js';
+import { PROFILES_DIR } from './package_root.js';
+import {
+  deviceProfileSchema,
+  linkProfileSchema,
+  stackProfileSchema,
+  type DeviceProfile,
+  type LinkProfile,
+  type StackProfile,
+} from './profile_schemas.js';
+import { parseOrThrow } from './zod_errors.js';
+
+export type ProfileKind = 'device' | 'stack' | 'link';
+const FOLDER: Record<ProfileKind, string> = { device: 'devices', stack: 'stacks', link: 'links' };
+const SCHEMA: Record<ProfileKind, z.ZodType> = { device: deviceProfileSchema, stack: stackProfileSchema, link: linkProfileSchema };
+
+type ProfileOf<K extends ProfileKind> = K extends 'device' ? DeviceProfile : K extends 'stack' ? StackProfile : LinkProfile;
+
+/** Ids of the profiles shipped under profiles/<kind>s/. */
+export function listProfileIds(kind: ProfileKind): string[] {
+  const dir = join(PROFILES_DIR, FOLDER[kind]);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+function looksLikePath(ref: string): boolean {
+  return ref.includes('/') || ref.includes('\\') || ref.endsWith('.yaml') || ref.endsWith('.yml');
+}
+
+/** Reads and parses a YAML file, turning I/O and syntax errors into InputErrors. */
+export function readYamlFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    throw new InputError(`${what} ${file} is not valid YAML: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Loads a profile by id (shipped under profiles/) or by path (relative to `baseDir`, the
+ * scenario's folder). `field` names the scenario field that referenced it, for messages.
+ */
+export function loadProfile<K extends ProfileKind>(kind: K, ref: string, baseDir: string, field: string): ProfileOf<K> {
+  let file: string;
+  if (looksLikePath(ref)) {
+    file = isAbsolute(ref) ? ref : resolve(baseDir, ref);
+    if (!existsSync(file)) throw new InputError(`${field}: got ${JSON.stringify(ref)}, but no ${kind} profile file exists at ${file}`);
+  } else {
+    const ids = listProfileIds(kind);
+    if (!ids.includes(ref)) {
+      const hint = closest(ref, ids);
+      throw new InputError(
+        `${field}: got ${JSON.stringify(ref)}, expected a ${kind} profile id (${ids.join(', ')}) or a path to a profile file${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`,
+      );
+    }
+    file = join(PROFILES_DIR, FOLDER[kind], `${ref}.yaml`);
+  }
+  const profile = parseOrThrow(SCHEMA[kind], readYamlFile(file, `${kind} profile`), `${kind} profile ${file}`) as ProfileOf<K>;
+  if (!looksLikePath(ref) && profile.id !== ref)
+    throw new InputError(`${kind} profile ${file}: id ${JSON.stringify(profile.id)} does not match its file name ${JSON.stringify(ref)}`);
+  return profile;
+}

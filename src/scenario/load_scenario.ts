@@ -1,0 +1,150 @@
+import { basename, dirname, resolve } from 'node:path';
+import { InputError } from './errors.js';
+import { loadProfile, readYamlFile } from './load_profile.js';
+import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
+import { configSchema, scenarioSchema, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
+import { parseOrThrow } from './zod_errors.js';
+
+/** The link as the replay uses it: the profile's figures with the scenario's overrides applied. */
+export interface LinkParameters {
+  profile: LinkProfile;
+  loss: number;
+  latency_ms: number;
+  jitter_ms: number;
+  bitrate_bps: number;
+  mtu_bytes: number;
+}
+
+export interface RetransmissionTimers {
+  initial_ms: number;
+  max_ms: number;
+  give_up_ms: number;
+}
+
+export interface ResolvedEndpoint {
+  device: DeviceProfile;
+  stack: StackProfile;
+  timers: RetransmissionTimers;
+}
+
+export interface ResolvedVariant {
+  name: string;
+  config: ScenarioConfig;
+  client: ResolvedEndpoint;
+  server: ResolvedEndpoint;
+  link: LinkParameters;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  file: string;
+  seed: number;
+  trials: number;
+  variants: ResolvedVariant[];
+  budgets: { metric: string; limit: number }[];
+}
+
+/** Overrides a plain-object tree; arrays and scalars replace. */
+function merge<T>(base: T, over: unknown): T {
+  if (over === undefined) return base;
+  if (base === null || typeof base !== 'object' || Array.isArray(base) || over === null || typeof over !== 'object' || Array.isArray(over))
+    return over as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+  return out as T;
+}
+
+function baseConfig(s: ScenarioFile): ScenarioConfig {
+  const { name: _n, description: _d, seed: _s, trials: _t, variants: _v, budgets: _b, ...config } = s;
+  return config;
+}
+
+/**
+ * The default give-up time: when the doubling timer, having reached its cap, expires once
+ * more. With RFC 6347 defaults (1 s, 60 s): 1 + 2 + 4 + 8 + 16 + 32 + 60 = 123 s.
+ */
+export function defaultGiveUp_ms(initial_ms: number, max_ms: number): number {
+  let t = 0;
+  let timeout = initial_ms;
+  for (;;) {
+    t += timeout;
+    if (timeout >= max_ms) return t;
+    timeout = Math.min(2 * timeout, max_ms);
+  }
+}
+
+function resolveEndpoint(
+  role: 'client' | 'server',
+  config: ScenarioConfig,
+  baseDir: string,
+  where: string,
+): ResolvedEndpoint {
+  const device = loadProfile('device', config[role].device, baseDir, `${where}${role}.device`);
+  const stack = loadProfile('stack', config[role].stack, baseDir, `${where}${role}.stack`);
+  if (!stack.cycles[device.core])
+    throw new InputError(
+      `${where}${role}: stack ${stack.id} has no cycle table for core ${device.core} (device ${device.id}); it has: ${Object.keys(stack.cycles).join(', ') || 'none'}`,
+    );
+  const initial_ms = config.timers.initial_ms ?? stack.dtls.initial_timeout_ms.value;
+  const max_ms = config.timers.max_ms ?? stack.dtls.max_timeout_ms.value;
+  if (max_ms < initial_ms)
+    throw new InputError(`${where}timers: max_ms ${max_ms} is below initial_ms ${initial_ms} (for the ${role}, stack ${stack.id})`);
+  const give_up_ms = config.timers.give_up_ms ?? defaultGiveUp_ms(initial_ms, max_ms);
+  return { device, stack, timers: { initial_ms, max_ms, give_up_ms } };
+}
+
+function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
+  const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
+  const link: LinkParameters = {
+    profile,
+    loss: config.link.loss ?? profile.loss.value,
+    latency_ms: config.link.latency_ms ?? profile.latency_ms.value,
+    jitter_ms: config.link.jitter_ms ?? profile.jitter_ms.value,
+    bitrate_bps: config.link.bitrate_bps ?? profile.bitrate_bps.value,
+    mtu_bytes: config.link.mtu ?? profile.mtu_bytes.value,
+  };
+  if (link.mtu_bytes > profile.mtu_bytes.value)
+    throw new InputError(
+      `${where}link.mtu: got ${link.mtu_bytes}, expected at most ${profile.mtu_bytes.value} (the largest datagram link ${profile.id} carries)`,
+    );
+  return {
+    name,
+    config,
+    client: resolveEndpoint('client', config, baseDir, where),
+    server: resolveEndpoint('server', config, baseDir, where),
+    link,
+  };
+}
+
+export interface ScenarioOverrides {
+  seed?: number;
+  trials?: number;
+}
+
+export function loadScenario(file: string, overrides: ScenarioOverrides = {}): ResolvedScenario {
+  const path = resolve(file);
+  const raw = readYamlFile(path, 'scenario');
+  const s = parseOrThrow(scenarioSchema, raw, `scenario ${basename(path)}`);
+  const baseDir = dirname(path);
+  const base = baseConfig(s);
+
+  const overridesList: VariantOverride[] = s.variants && s.variants.length > 0 ? s.variants : [{ name: 'baseline' }];
+  const seen = new Set<string>();
+  const variants = overridesList.map((v, i) => {
+    if (seen.has(v.name)) throw new InputError(`scenario ${basename(path)}: variants[${i}].name: ${JSON.stringify(v.name)} is used twice; names must be unique`);
+    seen.add(v.name);
+    const { name, description: _d, ...override } = v;
+    const where = s.variants ? `variants[${i}] (${name}): ` : '';
+    const merged = parseOrThrow(configSchema, merge(base, override), `scenario ${basename(path)}, variant ${JSON.stringify(name)}`);
+    return resolveVariant(name, merged, baseDir, where);
+  });
+
+  return {
+    name: s.name,
+    file: path,
+    seed: overrides.seed ?? s.seed,
+    trials: overrides.trials ?? s.trials,
+    variants,
+    budgets: Object.entries(s.budgets ?? {}).map(([metric, limit]) => ({ metric, limit })),
+  };
+}

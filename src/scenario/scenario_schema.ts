@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
+
+/**
+ * The scenario file (YAML). Every object is strict: an unknown key is an error with a
+ * "did you mean". Defaults are listed in README "Scenario reference".
+ */
+
+const profileRef = z.string().min(1);
+
+export const endpointSchema = z
+  .object({
+    /** A device profile id (profiles/devices/ID.yaml) or a path to a profile file. */
+    device: profileRef,
+    /** A stack profile id (profiles/stacks/ID.yaml) or a path. */
+    stack: profileRef,
+  })
+  .strict();
+
+export const linkSchema = z
+  .object({
+    /** A link profile id (profiles/links/ID.yaml) or a path. */
+    profile: profileRef,
+    /** Probability that one link frame is lost, each direction, independently. */
+    loss: z.number().min(0).max(1).optional(),
+    latency_ms: z.number().min(0).optional(),
+    /** Extra one-way delay drawn uniformly from [0, jitter_ms] per datagram. */
+    jitter_ms: z.number().min(0).optional(),
+    bitrate_bps: z.number().positive().optional(),
+    /** Largest datagram (UDP payload) the endpoints send; handshake messages are fragmented to fit. */
+    mtu: z.number().int().min(64).max(65507).optional(),
+  })
+  .strict();
+
+const hexKey = z
+  .string()
+  .regex(/^([0-9a-fA-F]{2})+$/, 'an even number of hex digits')
+  .refine((s) => s.length >= 2 * 8 && s.length <= 2 * 64, 'between 8 and 64 bytes (16 to 128 hex digits)');
+
+export const pskSchema = z
+  .object({
+    identity: z.string().min(1).max(128),
+    /** The key in hex. */
+    key: hexKey,
+    /** When set, the server sends a ServerKeyExchange carrying this hint (RFC 4279 §2). */
+    hint: z.string().max(128).optional(),
+  })
+  .strict();
+
+export const timersSchema = z
+  .object({
+    /** Initial retransmission timeout (RFC 6347 §4.2.4.1: 1 s). Default: the stack's. */
+    initial_ms: z.number().positive().optional(),
+    /** Cap of the doubling timeout (RFC 6347: at least 60 s). Default: the stack's. */
+    max_ms: z.number().positive().optional(),
+    /** The client abandons the handshake at this time. Default: when the capped timer expires once more. */
+    give_up_ms: z.number().positive().optional(),
+  })
+  .strict();
+
+/** Everything a variant may override. */
+export const configSchema = z
+  .object({
+    protocol: z.literal('dtls1.2').default('dtls1.2'),
+    auth: z.literal('psk').default('psk'),
+    cipher_suite: z.enum(CIPHER_SUITE_NAMES).default('TLS_PSK_WITH_AES_128_CCM_8'),
+    client: endpointSchema,
+    server: endpointSchema,
+    link: linkSchema,
+    /** HelloVerifyRequest cookie exchange (RFC 6347 §4.2.1). */
+    cookie: z.boolean().default(true),
+    psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
+    timers: timersSchema.default({}),
+    /** Application data each side sends once after the handshake (checks the keys; not timed). */
+    application_data_bytes: z.number().int().min(1).max(16384).default(32),
+  })
+  .strict();
+export type ScenarioConfig = z.infer<typeof configSchema>;
+
+const variantName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._+-]*$/, 'letters, digits, space, ".", "_", "+" or "-"');
+
+/** A variant: a name and a partial override of any config field, merged over the base. */
+export const variantSchema = z
+  .object({
+    name: variantName,
+    description: z.string().optional(),
+    protocol: z.literal('dtls1.2').optional(),
+    auth: z.literal('psk').optional(),
+    cipher_suite: z.enum(CIPHER_SUITE_NAMES).optional(),
+    client: endpointSchema.partial().optional(),
+    server: endpointSchema.partial().optional(),
+    link: linkSchema.partial().optional(),
+    cookie: z.boolean().optional(),
+    psk: pskSchema.partial().optional(),
+    timers: timersSchema.optional(),
+    application_data_bytes: z.number().int().min(1).max(16384).optional(),
+  })
+  .strict();
+export type VariantOverride = z.infer<typeof variantSchema>;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    trials: z.number().int().min(1).max(10_000_000),
+    protocol: configSchema.shape.protocol,
+    auth: configSchema.shape.auth,
+    cipher_suite: configSchema.shape.cipher_suite,
+    client: configSchema.shape.client,
+    server: configSchema.shape.server,
+    link: configSchema.shape.link,
+    cookie: configSchema.shape.cookie,
+    psk: configSchema.shape.psk,
+    timers: configSchema.shape.timers,
+    application_data_bytes: configSchema.shape.application_data_bytes,
+    variants: z.array(variantSchema).optional(),
+    /** Metric path (into a report variant, e.g. "energy_mAh.client.p95") -> upper limit. */
+    budgets: z.record(z.string(), z.number()).optional(),
+  })
+  .strict();
+export type ScenarioFile = z.infer<typeof scenarioSchema>;
