@@ -170,6 +170,9 @@ export function runTrial(model: ReplayModel, seed: number, variant: number, tria
     const at = busy(ev.to, now, s.model.duplicate_ms[f]! / flight.datagrams.length);
     const answer = f + 1;
     if (answer > last || flightAt(answer).from !== ev.to || answeredCopies[f - 1]!.has(ev.copy)) continue;
+    // A repeated HelloVerifyRequest is not answered: the client's own timer covers it
+    // ("No sane server ever retransmits HelloVerifyRequest", mbedTLS ssl_msg.c).
+    if (flight.stateless) continue;
     answeredCopies[f - 1]!.add(ev.copy);
     if (flightAt(answer).stateless) {
       // A stateless server answers every ClientHello afresh, until it has accepted one with a cookie.
@@ -177,9 +180,11 @@ export function runTrial(model: ReplayModel, seed: number, variant: number, tria
         queue.push(busy(ev.to, at, s.model.step_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
       }
     } else if (s.lastSent === answer) {
-      // RFC 6347 §4.2.4: the peer repeated its flight, so ours was lost: send ours again.
+      // RFC 6347 §4.2.4: the peer repeated its flight, so ours was lost: send ours again. Like
+      // mbedtls_ssl_resend, this restarts the timer at its current value (not doubled).
       retransmissions++;
-      send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!));
+      const txEnd = send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!));
+      if (flightAt(answer).arms_timer) armTimer(ev.to, txEnd);
     }
   }
 }

@@ -24,7 +24,7 @@ function summary(vs: VariantReport[]): string {
   const headers = ['variant', 'success', 'time p50', 'time p95', 'time max', 'client mAh p95', 'server mAh p95', 'on-air B p95', 'retx p95', 'heap client', 'heap server'];
   const rows = vs.map((v) => [
     v.name,
-    `${(100 * v.success_rate).toFixed(1)}%`,
+    `${(100 * v.success_rate).toFixed(2)}%`,
     ms(v.time_ms.p50),
     ms(v.time_ms.p95),
     ms(v.time_ms.max),

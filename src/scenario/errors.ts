@@ -48,13 +48,19 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** How far apart two strings are at their first differing character (a tie-breaker: p96 is nearer p95 than p90). */
+function firstDifference(a: string, b: string): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return Math.abs(a.length - b.length);
+}
+
 /** The closest candidate within a distance that still looks like a typo, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
+    if (d < bestD || (d === bestD && best !== undefined && firstDifference(word, c) < firstDifference(word, best))) {
       bestD = d;
       best = c;
     }

@@ -2,7 +2,7 @@ import { DecodeError } from '../common/bytes.js';
 import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
 import type { CipherSuiteInfo } from './cipher_suites.js';
-import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, RECORD_HEADER_BYTES } from './constants.js';
+import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './constants.js';
 import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
 import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
 import { decodeDatagram, encodeRecord, type DtlsRecord } from './record.js';
@@ -411,7 +411,9 @@ export abstract class Dtls12Endpoint {
         );
       this.beforeFragment(f);
       if (f.message_seq < this.nextRecvSeq) {
-        retransmitted = true;
+        // A message of the peer's previous flight: ours was lost, so resend it. A repeated
+        // HelloVerifyRequest is not answered; the client's own timer covers that case.
+        if (f.msg_type !== HandshakeType.hello_verify_request) retransmitted = true;
         continue;
       }
       if (f.message_seq > this.nextRecvSeq + 16)

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { opCycles, opPricer } from '../../src/device/pricing.js';
+import { tls12PrfHmacCalls } from '../../src/crypto/tls12_prf.js';
+import { loadProfile } from '../../src/scenario/load_profile.js';
+
+const device = loadProfile('device', 'cortex-m4-120', '.', 'test');
+const stack = loadProfile('stack', 'mbedtls-2.28', '.', 'test');
+const table = stack.cycles['cortex-m4']!;
+const cpb = table['sha256.cycles_per_byte'].value;
+const finish = table['sha256.finish_cycles'].value;
+
+describe('op pricing (cycles on the core, scaled by the clock)', () => {
+  it('prices SHA-256 updates per byte and HMAC as two hashes over padded key blocks', () => {
+    expect(opCycles(table, { op: 'sha256.update', bytes: 1000 })).toBe(1000 * cpb);
+    // inner: 64-byte ipad block + message, outer: 64-byte opad block + 32-byte digest (RFC 2104).
+    expect(opCycles(table, { op: 'hmac_sha256', bytes: 100 })).toBe((64 + 100) * cpb + finish + (64 + 32) * cpb + finish);
+  });
+
+  it('prices the PRF as the HMAC calls P_SHA256 makes', () => {
+    const calls = tls12PrfHmacCalls(77, 48).hmacInputBytes;
+    expect(calls.length).toBe(4); // two output blocks: A(1), out(1), A(2), out(2)
+    const want = calls.reduce((n, m) => n + opCycles(table, { op: 'hmac_sha256', bytes: m }), 0);
+    expect(opCycles(table, { op: 'tls12_prf', bytes: 77, out_bytes: 48 })).toBe(want);
+  });
+
+  it('turns cycles into time at the device clock and energy at its active current and voltage', () => {
+    const price = opPricer(device, stack);
+    const p = price({ op: 'aes128_ccm.encrypt', bytes: 1024 });
+    const cycles = table['aes128_ccm.setup_cycles'].value + 1024 * table['aes128_ccm.cycles_per_byte'].value;
+    expect(p.time_ms).toBeCloseTo(cycles / (device.clock_MHz.value * 1000), 12);
+    expect(p.energy_mJ).toBeCloseTo((device.current_mA.active.value * device.supply_V.value * p.time_ms) / 1000, 12);
+    expect(p.engine).toBe('software');
+    // At the published 216 cycles/byte (mbed TLS benchmark, FRDM-K64F), 1 KiB of CCM costs about 1.9 ms at 120 MHz.
+    expect(p.time_ms).toBeGreaterThan(1.8);
+    expect(p.time_ms).toBeLessThan(2.0);
+  });
+});

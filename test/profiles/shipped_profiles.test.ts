@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listProfileIds, loadProfile, type ProfileKind } from '../../src/scenario/load_profile.js';
+import { PROFILES_DIR } from '../../src/scenario/package_root.js';
+
+const KINDS: ProfileKind[] = ['device', 'stack', 'link'];
+
+/** Every object with a numeric `value` is a figure. */
+function figures(x: unknown, path = ''): { path: string; figure: Record<string, unknown> }[] {
+  if (x === null || typeof x !== 'object') return [];
+  const o = x as Record<string, unknown>;
+  if (typeof o.value === 'number') return [{ path, figure: o }];
+  return Object.entries(o).flatMap(([k, v]) => figures(v, path ? `${path}.${k}` : k));
+}
+
+describe('shipped profiles', () => {
+  for (const kind of KINDS) {
+    const ids = listProfileIds(kind);
+    it(`${kind}s: at least one ships, and each loads under its own id`, () => {
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(loadProfile(kind, id, '.', 'test').id).toBe(id);
+    });
+    it(`${kind}s: every number carries a source or a derived formula`, () => {
+      for (const id of ids) {
+        const raw = parseYaml(readFileSync(join(PROFILES_DIR, `${kind}s`, `${id}.yaml`), 'utf8'));
+        const figs = figures(raw);
+        expect(figs.length).toBeGreaterThan(0);
+        for (const f of figs) {
+          const ok = typeof f.figure.source === 'string' || typeof f.figure.derived === 'string';
+          expect({ id, path: f.path, ok }).toEqual({ id, path: f.path, ok: true });
+        }
+      }
+    });
+  }
+
+  it('the issue-2 profiles exist: cortex-m4-120, mbedtls-2.28, ieee802154-6lowpan, udp', () => {
+    expect(listProfileIds('device')).toContain('cortex-m4-120');
+    expect(listProfileIds('stack')).toContain('mbedtls-2.28');
+    expect(listProfileIds('link')).toEqual(expect.arrayContaining(['ieee802154-6lowpan', 'udp']));
+  });
+});
