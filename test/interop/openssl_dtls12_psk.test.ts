@@ -1,0 +1,152 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpMeter } from '../../src/crypto/meter.js';
+import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
+import { systemRandom } from '../../src/crypto/random_source.js';
+import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
+import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
+import { UdpDriver } from '../helpers/udp_driver.js';
+
+/**
+ * Our DTLS 1.2 PSK client and server against OpenSSL on loopback (127.0.0.1 only), with
+ * TLS_PSK_WITH_AES_128_CCM_8 (OpenSSL: PSK-AES128-CCM8). Application data round-trips after
+ * each handshake. .ci/run installs openssl.
+ */
+const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
+const IDENTITY = 'Client_identity';
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const enc = new TextEncoder();
+const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384 };
+
+const children: ChildProcessWithoutNullStreams[] = [];
+const drivers: UdpDriver[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const d of drivers.splice(0)) d.close();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; output: () => string; waitFor: (re: RegExp, ms: number) => Promise<void> } {
+  const proc = spawn('openssl', args, { stdio: 'pipe' });
+  children.push(proc);
+  let out = '';
+  const listeners: (() => void)[] = [];
+  const onData = (b: Buffer) => {
+    out += b.toString();
+    for (const l of listeners.splice(0)) l();
+  };
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
+  const waitFor = (re: RegExp, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`openssl did not print ${re} within ${ms} ms; output:\n${out}`)), ms);
+      const check = () => (re.test(out) ? (clearTimeout(t), resolve()) : listeners.push(check));
+      check();
+    });
+  return { proc, output: () => out, waitFor };
+}
+
+describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)', () => {
+  it.each([{ hint: true }, { hint: false }])('our client completes a handshake with openssl s_server (hint: $hint)', async ({ hint }) => {
+    const port = await freePort();
+    const server = startOpenssl([
+      's_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, ...(hint ? ['-psk_hint', 'gateway-7'] : []),
+      '-cipher', 'PSK-AES128-CCM8', '-accept', `127.0.0.1:${port}`, '-naccept', '1',
+    ]);
+    await server.waitFor(/ACCEPT/, 10_000);
+
+    const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
+      ...common,
+      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      psk_identity: enc.encode(IDENTITY),
+      psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+    });
+    const driver = new UdpDriver(client);
+    drivers.push(driver);
+    await driver.bind();
+    driver.connect(port);
+    client.start(Date.now());
+    driver.pump();
+    await driver.until(() => client.state !== 'handshaking', 10_000, 'the handshake');
+    expect(client.failure).toBeUndefined();
+    expect(client.state).toBe('connected');
+    if (hint) expect(new TextDecoder().decode(client.serverIdentityHint)).toBe('gateway-7');
+    else expect(client.serverIdentityHint).toBeUndefined();
+
+    client.sendApplicationData(enc.encode('hello from handshake-sim\n'));
+    driver.pump();
+    await server.waitFor(/hello from handshake-sim/, 10_000);
+    expect(server.output()).toMatch(/CIPHER is PSK-AES128-CCM8/);
+    server.proc.stdin.write('reply from openssl\n');
+    await driver.until(() => driver.received.length > 0, 10_000, 'the reply');
+    expect(new TextDecoder().decode(driver.received[0])).toBe('reply from openssl\n');
+  });
+
+  it.each([{ cookie: true }, { cookie: false }])('openssl s_client completes a handshake with our server (cookie: $cookie)', async ({ cookie }) => {
+    let server: Dtls12Server | undefined;
+    const driver = new UdpDriver(undefined);
+    drivers.push(driver);
+    driver.onFirstPacket = (rinfo) => {
+      server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
+        ...common,
+        cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+        psk_for_identity: (id) => (new TextDecoder().decode(id) === IDENTITY ? Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) : undefined),
+        psk_identity_hint: enc.encode('gateway-7'),
+        cookie,
+        cookie_secret: systemRandom(32),
+        cookie_bytes: 32,
+        session_id_bytes: 32,
+        peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
+      });
+      return server;
+    };
+    const port = await driver.bind();
+    const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
+    client.proc.stdin.write('hello from openssl\n');
+    await client.waitFor(/Cipher is PSK-AES128-CCM8/, 10_000);
+    await driver.until(() => driver.received.length > 0, 10_000, 'application data from openssl');
+    expect(server!.state).toBe('connected');
+    expect(new TextDecoder().decode(server!.clientIdentity)).toBe(IDENTITY);
+    expect(new TextDecoder().decode(driver.received[0])).toBe('hello from openssl\n');
+    // Echo it back; s_client prints what it receives.
+    server!.sendApplicationData(driver.received[0]!);
+    driver.pump();
+    // s_client prints what it receives, not what it sends: this line is our echo.
+    await client.waitFor(/^hello from openssl$/m, 10_000);
+    expect(client.output()).toMatch(/Protocol\s*: DTLSv1\.2/);
+  });
+
+  it('openssl s_client with the wrong key is rejected by our server with bad_record_mac', async () => {
+    let server: Dtls12Server | undefined;
+    const driver = new UdpDriver(undefined);
+    drivers.push(driver);
+    driver.onFirstPacket = (rinfo) => {
+      server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
+        ...common,
+        cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+        psk_for_identity: () => Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+        cookie: true,
+        cookie_secret: systemRandom(32),
+        cookie_bytes: 32,
+        session_id_bytes: 32,
+        peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
+      });
+      return server;
+    };
+    const port = await driver.bind();
+    const client = startOpenssl(['s_client', '-dtls1_2', '-psk', 'ff' + PSK_HEX.slice(2), '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
+    await driver.until(() => server?.state === 'failed', 10_000, 'our server to reject the handshake');
+    expect(server!.failure).toMatchObject({ alert: 'bad_record_mac', raised_by: 'local' });
+    await client.waitFor(/alert bad record mac|bad record mac/i, 10_000);
+  });
+});
