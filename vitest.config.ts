@@ -7,5 +7,7 @@ export default defineConfig({
     // on the 2-core CI machine. Speed targets live in bench/, not here.
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // The default reporter, then one plain "N passed, N failed" line for CI.
+    reporters: ['default', './test/helpers/plain_summary_reporter.ts'],
   },
 });
