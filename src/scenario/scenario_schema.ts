@@ -50,11 +50,11 @@ export const pskSchema = z
 export const timersSchema = z
   .object({
     /** Initial retransmission timeout (RFC 6347 §4.2.4.1: 1 s). Default: the stack's. */
-    initial_ms: z.number().positive().optional(),
+    initial_ms: z.number().positive().max(3_600_000).optional(),
     /** Cap of the doubling timeout (RFC 6347: at least 60 s). Default: the stack's. */
-    max_ms: z.number().positive().optional(),
+    max_ms: z.number().positive().max(3_600_000).optional(),
     /** The client abandons the handshake at this time. Default: when the capped timer expires once more. */
-    give_up_ms: z.number().positive().optional(),
+    give_up_ms: z.number().positive().max(86_400_000).optional(),
   })
   .strict();
 
