@@ -123,7 +123,9 @@ export function runTrial(model: ReplayModel, seed: number, variant: number, tria
 
   for (;;) {
     const next = queue.pop();
-    if (!next || next.time > model.give_up_ms) return finish(false, model.give_up_ms);
+    // A timer expiring exactly at the give-up time ends the handshake instead of resending, as
+    // mbedTLS does once its timeout has reached the maximum (MBEDTLS_ERR_SSL_TIMEOUT).
+    if (!next || next.time >= model.give_up_ms) return finish(false, model.give_up_ms);
     const { time: now, item: ev } = next;
 
     if (ev.kind === 'processed') {
@@ -133,7 +135,8 @@ export function runTrial(model: ReplayModel, seed: number, variant: number, tria
       const s = ep[ev.at];
       s.expecting = answer + 1;
       if (flightAt(answer).arms_timer) {
-        // A new flight starts from the initial timeout (RFC 6347 §4.2.4.1).
+        // A new flight starts from the initial timeout, as in mbedTLS
+        // (mbedtls_ssl_send_flight_completed resets the retransmit timeout).
         s.timeout_ms = s.model.initial_timeout_ms;
         armTimer(ev.at, txEnd);
       }
@@ -150,8 +153,13 @@ export function runTrial(model: ReplayModel, seed: number, variant: number, tria
       continue;
     }
 
-    // A datagram arrives.
+    // A datagram arrives. While the CPU is busy it waits in the socket buffer: the stack reads
+    // it once it has finished (and sent) what it was computing.
     const s = ep[ev.to];
+    if (now < s.cpuFree) {
+      queue.push(s.cpuFree, ev);
+      continue;
+    }
     const f = ev.flight;
     const flight = flightAt(f);
     got[f - 1]![ev.datagram] = true;

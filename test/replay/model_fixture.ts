@@ -1,0 +1,151 @@
+/**
+ * Hand-built ReplayModels for testing runTrial's logic in isolation: zero CPU, zero airtime,
+ * zero latency unless a test says otherwise, so every event time is exact integer arithmetic
+ * on the timer values.
+ *
+ * Observation channel: runTrial reports only totals, so each flight's single datagram gets a
+ * distinct bytes_on_air of 100^(index-1). The total bytes_on_air of a trial then spells the
+ * number of times each flight was sent, two decimal digits per flight (sendCounts below),
+ * as long as no flight is sent 100 times or more.
+ */
+import type { EndpointRole } from '../../src/crypto/ops.js';
+import type { EndpointModel, ReplayDatagram, ReplayFlight, ReplayModel } from '../../src/replay/replay_model.js';
+import type { TrialResult } from '../../src/replay/run_trial.js';
+
+export const DIGIT_BASE = 100;
+
+/** bytes_on_air that flight `index` (1-based) contributes per transmission. */
+export const tag = (index: number): number => DIGIT_BASE ** (index - 1);
+
+export function endpoint(steps: number, over: Partial<EndpointModel> = {}): EndpointModel {
+  const zeros = () => new Array<number>(steps + 1).fill(0);
+  return {
+    step_ms: zeros(),
+    duplicate_ms: zeros(),
+    resend_ms: zeros(),
+    initial_timeout_ms: 1000,
+    max_timeout_ms: 60000,
+    active_mA: 1,
+    sleep_mA: 0,
+    supply_V: 3,
+    radio_tx_mA: 0,
+    radio_rx_mA: 0,
+    ...over,
+  };
+}
+
+/**
+ * A datagram whose delivery is decided per transmission: the first `lost` transmissions are
+ * dropped (delivery_probability reads 0), every later one arrives (reads 1).
+ *
+ * Why a getter: copies of a flight share one ReplayDatagram, so with a constant probability
+ * of 0 or 1 every copy has the same fate and "first copy lost, second delivered" cannot be
+ * expressed deterministically. runTrial reads d.delivery_probability exactly once per
+ * transmission of the datagram (in send()), so a getter can change the answer from one copy
+ * to the next. `reads` counts those transmissions; tests assert it, which also guards the
+ * assumption "one read per transmission".
+ */
+export interface ScriptedDatagram extends ReplayDatagram {
+  readonly reads: number;
+}
+
+export function lostFirst(lost: number, index: number, over: { airtime_ms?: number } = {}): ScriptedDatagram {
+  let reads = 0;
+  return {
+    frames: 1,
+    bytes: 1,
+    bytes_on_air: tag(index),
+    airtime_ms: over.airtime_ms ?? 0,
+    get delivery_probability() {
+      return reads++ < lost ? 0 : 1;
+    },
+    get reads() {
+      return reads;
+    },
+  };
+}
+
+export function datagram(index: number, over: Partial<Omit<ReplayDatagram, 'bytes_on_air'>> = {}): ReplayDatagram {
+  return { frames: 1, bytes: 1, bytes_on_air: tag(index), airtime_ms: 0, delivery_probability: 1, ...over };
+}
+
+interface Shape {
+  from: EndpointRole;
+  arms_timer: boolean;
+  stateless: boolean;
+}
+
+/**
+ * Flight shapes as the real DTLS 1.2 PSK transcript produces them (retransmission.test.ts
+ * checks these against transcriptFor on scenarios/quickstart.yaml):
+ * - cookie:    CH, HVR (stateless, no timer), CH+cookie, SH..SHD, CKE+CCS+Fin, CCS+Fin (final)
+ * - no-cookie: CH, SH..SHD, CKE+CCS+Fin, CCS+Fin (final)
+ * - two-flight: a request and a final answer (not DTLS; the smallest exchange with a timer).
+ */
+export const SHAPES: Record<'cookie' | 'no-cookie' | 'two-flight', Shape[]> = {
+  cookie: [
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: false, stateless: true },
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: true, stateless: false },
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: false, stateless: false },
+  ],
+  'no-cookie': [
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: true, stateless: false },
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: false, stateless: false },
+  ],
+  'two-flight': [
+    { from: 'client', arms_timer: true, stateless: false },
+    { from: 'server', arms_timer: false, stateless: false },
+  ],
+};
+
+export interface ModelOptions {
+  /** Datagrams of flight i (1-based); default one lossless single-frame datagram. */
+  datagrams?: Record<number, ReplayDatagram[]>;
+  client?: Partial<EndpointModel>;
+  server?: Partial<EndpointModel>;
+  give_up_ms?: number;
+  latency_ms?: number;
+  jitter_ms?: number;
+  loss?: number;
+}
+
+export function handshakeModel(shape: keyof typeof SHAPES, o: ModelOptions = {}): ReplayModel {
+  const shapes = SHAPES[shape];
+  const flights: ReplayFlight[] = shapes.map((s, i) => ({
+    index: i + 1,
+    ...s,
+    datagrams: o.datagrams?.[i + 1] ?? [datagram(i + 1)],
+  }));
+  const steps = flights.length;
+  return {
+    flights,
+    client: endpoint(steps, o.client),
+    server: endpoint(steps, o.server),
+    loss: o.loss ?? 0,
+    latency_ms: o.latency_ms ?? 0,
+    jitter_ms: o.jitter_ms ?? 0,
+    // Far beyond any exchange the tests expect to finish (about 170 expiries of a 60 s timer), but
+    // finite, so a model that never completes fails a test instead of looping for hours.
+    give_up_ms: o.give_up_ms ?? 1e7,
+  };
+}
+
+/** Same model with another give-up time (the model is a plain object; nothing else changes). */
+export const withGiveUp = (m: ReplayModel, give_up_ms: number): ReplayModel => ({ ...m, give_up_ms });
+
+/** How many times each flight was sent in a trial, decoded from bytes_on_air (see top). */
+export function sendCounts(r: TrialResult, flights: number): number[] {
+  const counts: number[] = [];
+  let rest = r.bytes_on_air;
+  for (let i = 0; i < flights; i++) {
+    counts.push(rest % DIGIT_BASE);
+    rest = Math.floor(rest / DIGIT_BASE);
+  }
+  if (rest !== 0) throw new Error(`bytes_on_air ${r.bytes_on_air} does not decode into ${flights} flights`);
+  return counts;
+}
