@@ -56,6 +56,28 @@ function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; o
   return { proc, output: () => out, waitFor };
 }
 
+/** Our server behind a UDP driver on 127.0.0.1; the endpoint is made when the first datagram names the client. */
+async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: number; driver: UdpDriver; server: () => Dtls12Server | undefined }> {
+  let server: Dtls12Server | undefined;
+  const driver = new UdpDriver(undefined);
+  drivers.push(driver);
+  driver.onFirstPacket = (rinfo) => {
+    server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
+      ...common,
+      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      psk_for_identity: (id) => (new TextDecoder().decode(id) === IDENTITY ? Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) : undefined),
+      ...(hint !== undefined ? { psk_identity_hint: enc.encode(hint) } : {}),
+      cookie,
+      cookie_secret: systemRandom(32),
+      cookie_bytes: 32,
+      session_id_bytes: 32,
+      peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
+    });
+    return server;
+  };
+  return { port: await driver.bind(), driver, server: () => server };
+}
+
 describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)', () => {
   it.each([{ hint: true }, { hint: false }])('our client completes a handshake with openssl s_server (hint: $hint)', async ({ hint }) => {
     const port = await freePort();
@@ -93,33 +115,16 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
   });
 
   it.each([{ cookie: true }, { cookie: false }])('openssl s_client completes a handshake with our server (cookie: $cookie)', async ({ cookie }) => {
-    let server: Dtls12Server | undefined;
-    const driver = new UdpDriver(undefined);
-    drivers.push(driver);
-    driver.onFirstPacket = (rinfo) => {
-      server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
-        ...common,
-        cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-        psk_for_identity: (id) => (new TextDecoder().decode(id) === IDENTITY ? Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) : undefined),
-        psk_identity_hint: enc.encode('gateway-7'),
-        cookie,
-        cookie_secret: systemRandom(32),
-        cookie_bytes: 32,
-        session_id_bytes: 32,
-        peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
-      });
-      return server;
-    };
-    const port = await driver.bind();
+    const { port, driver, server: ours } = await startOurServer(cookie, 'gateway-7');
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
     client.proc.stdin.write('hello from openssl\n');
     await client.waitFor(/Cipher is PSK-AES128-CCM8/, 10_000);
     await driver.until(() => driver.received.length > 0, 10_000, 'application data from openssl');
-    expect(server!.state).toBe('connected');
-    expect(new TextDecoder().decode(server!.clientIdentity)).toBe(IDENTITY);
+    expect(ours()!.state).toBe('connected');
+    expect(new TextDecoder().decode(ours()!.clientIdentity)).toBe(IDENTITY);
     expect(new TextDecoder().decode(driver.received[0])).toBe('hello from openssl\n');
     // Echo it back; s_client prints what it receives.
-    server!.sendApplicationData(driver.received[0]!);
+    ours()!.sendApplicationData(driver.received[0]!);
     driver.pump();
     // s_client prints what it receives, not what it sends: this line is our echo.
     await client.waitFor(/^hello from openssl$/m, 10_000);
@@ -127,26 +132,10 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
   });
 
   it('openssl s_client with the wrong key is rejected by our server with bad_record_mac', async () => {
-    let server: Dtls12Server | undefined;
-    const driver = new UdpDriver(undefined);
-    drivers.push(driver);
-    driver.onFirstPacket = (rinfo) => {
-      server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
-        ...common,
-        cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-        psk_for_identity: () => Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
-        cookie: true,
-        cookie_secret: systemRandom(32),
-        cookie_bytes: 32,
-        session_id_bytes: 32,
-        peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
-      });
-      return server;
-    };
-    const port = await driver.bind();
+    const { port, driver, server: ours } = await startOurServer(true);
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', 'ff' + PSK_HEX.slice(2), '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
-    await driver.until(() => server?.state === 'failed', 10_000, 'our server to reject the handshake');
-    expect(server!.failure).toMatchObject({ alert: 'bad_record_mac', raised_by: 'local' });
+    await driver.until(() => ours()?.state === 'failed', 10_000, 'our server to reject the handshake');
+    expect(ours()!.failure).toMatchObject({ alert: 'bad_record_mac', raised_by: 'local' });
     await client.waitFor(/alert bad record mac|bad record mac/i, 10_000);
   });
 });
