@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from '../scenario/errors.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { EXIT } from './exit_codes.js';
+import { interopCommand } from './interop_command.js';
 import { runCommand } from './run_command.js';
 
 /** Command-line entry: parse, dispatch, and map every failure to a documented exit code. */
@@ -12,12 +13,13 @@ async function main(): Promise<void> {
     .scriptName('handshake-sim')
     .usage('$0 <command> [options]')
     .command(runCommand)
+    .command(interopCommand)
     .demandCommand(1, 'name a command, e.g. handshake-sim run scenarios/quickstart.yaml')
     .strict()
     .recommendCommands()
     .version(PACKAGE_VERSION)
     .help()
-    .epilogue('Exit codes: 0 all budgets pass, 1 a budget is exceeded, 2 invalid input or usage, 3 internal error.')
+    .epilogue('Exit codes: 0 success; 1 a budget is exceeded (run) or the handshake/round trip failed (interop); 2 invalid input or usage; 3 internal error.')
     .fail((msg, err) => {
       // Usage errors (unknown flag, missing argument) arrive as a message; errors thrown by a
       // command arrive as err and are handled below.

@@ -51,6 +51,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const failed = report.budgets.filter((b) => !b.pass);
     for (const b of failed)
       process.stderr.write(`budget exceeded: ${b.variant}: ${b.metric} = ${b.value === null ? 'no value' : Number(b.value.toPrecision(6))} (limit ${b.limit})\n`);
-    process.exitCode = failed.length > 0 ? EXIT.budget_exceeded : EXIT.ok;
+    process.exitCode = failed.length > 0 ? EXIT.check_failed : EXIT.ok;
   },
 };

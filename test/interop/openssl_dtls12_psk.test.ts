@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free_port.js';
 import { OpMeter } from '../../src/crypto/meter.js';
 import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { systemRandom } from '../../src/crypto/random_source.js';
 import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
 import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
-import { UdpDriver } from '../helpers/udp_driver.js';
+import { UdpSession } from '../../src/interop/udp_session.js';
 
 /**
  * Our DTLS 1.2 PSK client and server against OpenSSL on loopback (127.0.0.1 only), with
@@ -20,21 +20,12 @@ const enc = new TextEncoder();
 const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384 };
 
 const children: ChildProcessWithoutNullStreams[] = [];
-const drivers: UdpDriver[] = [];
+const drivers: UdpSession[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const d of drivers.splice(0)) d.close();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; output: () => string; waitFor: (re: RegExp, ms: number) => Promise<void> } {
   const proc = spawn('openssl', args, { stdio: 'pipe' });
@@ -56,12 +47,10 @@ function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; o
   return { proc, output: () => out, waitFor };
 }
 
-/** Our server behind a UDP driver on 127.0.0.1; the endpoint is made when the first datagram names the client. */
-async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: number; driver: UdpDriver; server: () => Dtls12Server | undefined }> {
+/** Our server behind a UDP session on 127.0.0.1; the endpoint is made when the first datagram names the client. */
+async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: number; driver: UdpSession; server: () => Dtls12Server | undefined }> {
   let server: Dtls12Server | undefined;
-  const driver = new UdpDriver(undefined);
-  drivers.push(driver);
-  driver.onFirstPacket = (rinfo) => {
+  const driver = new UdpSession((peer) => {
     server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
       ...common,
       cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
@@ -71,11 +60,12 @@ async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: n
       cookie_secret: systemRandom(32),
       cookie_bytes: 32,
       session_id_bytes: 32,
-      peer_id: enc.encode(`${rinfo.address}:${rinfo.port}`),
+      peer_id: enc.encode(`${peer.host}:${peer.port}`),
     });
     return server;
-  };
-  return { port: await driver.bind(), driver, server: () => server };
+  });
+  drivers.push(driver);
+  return { port: await driver.bind('127.0.0.1', 0), driver, server: () => server };
 }
 
 describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)', () => {
@@ -93,24 +83,24 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
       psk_identity: enc.encode(IDENTITY),
       psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
     });
-    const driver = new UdpDriver(client);
+    const driver = new UdpSession(client);
     drivers.push(driver);
-    await driver.bind();
-    driver.connect(port);
+    await driver.bind('127.0.0.1', 0);
+    driver.connect({ host: '127.0.0.1', port });
     client.start(Date.now());
-    driver.pump();
-    await driver.until(() => client.state !== 'handshaking', 10_000, 'the handshake');
+    driver.flush();
+    expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
     expect(client.failure).toBeUndefined();
     expect(client.state).toBe('connected');
     if (hint) expect(new TextDecoder().decode(client.serverIdentityHint)).toBe('gateway-7');
     else expect(client.serverIdentityHint).toBeUndefined();
 
     client.sendApplicationData(enc.encode('hello from handshake-sim\n'));
-    driver.pump();
+    driver.flush();
     await server.waitFor(/hello from handshake-sim/, 10_000);
     expect(server.output()).toMatch(/CIPHER is PSK-AES128-CCM8/);
     server.proc.stdin.write('reply from openssl\n');
-    await driver.until(() => driver.received.length > 0, 10_000, 'the reply');
+    expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
     expect(new TextDecoder().decode(driver.received[0])).toBe('reply from openssl\n');
   });
 
@@ -119,13 +109,13 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
     client.proc.stdin.write('hello from openssl\n');
     await client.waitFor(/Cipher is PSK-AES128-CCM8/, 10_000);
-    await driver.until(() => driver.received.length > 0, 10_000, 'application data from openssl');
+    expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
     expect(ours()!.state).toBe('connected');
     expect(new TextDecoder().decode(ours()!.clientIdentity)).toBe(IDENTITY);
     expect(new TextDecoder().decode(driver.received[0])).toBe('hello from openssl\n');
     // Echo it back; s_client prints what it receives.
     ours()!.sendApplicationData(driver.received[0]!);
-    driver.pump();
+    driver.flush();
     // s_client prints what it receives, not what it sends: this line is our echo.
     await client.waitFor(/^hello from openssl$/m, 10_000);
     expect(client.output()).toMatch(/Protocol\s*: DTLSv1\.2/);
@@ -134,7 +124,7 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
   it('openssl s_client with the wrong key is rejected by our server with bad_record_mac', async () => {
     const { port, driver, server: ours } = await startOurServer(true);
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', 'ff' + PSK_HEX.slice(2), '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
-    await driver.until(() => ours()?.state === 'failed', 10_000, 'our server to reject the handshake');
+    expect(await driver.until(() => ours()?.state === 'failed', 10_000)).toBe(true);
     expect(ours()!.failure).toMatchObject({ alert: 'bad_record_mac', raised_by: 'local' });
     await client.waitFor(/alert bad record mac|bad record mac/i, 10_000);
   });
