@@ -5,6 +5,7 @@ import { InputError } from '../scenario/errors.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { EXIT } from './exit_codes.js';
 import { interopCommand } from './interop_command.js';
+import { profilesCommand } from './profiles_command.js';
 import { runCommand } from './run_command.js';
 
 /** Command-line entry: parse, dispatch, and map every failure to a documented exit code. */
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     .usage('$0 <command> [options]')
     .command(runCommand)
     .command(interopCommand)
+    .command(profilesCommand)
     .demandCommand(1, 'name a command, e.g. handshake-sim run scenarios/quickstart.yaml')
     .strict()
     .recommendCommands()

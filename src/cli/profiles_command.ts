@@ -1,0 +1,115 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { opPricer } from '../device/pricing.js';
+import { closest, InputError } from '../scenario/errors.js';
+import { listProfileIds, loadProfile, type ProfileKind } from '../scenario/load_profile.js';
+import type { DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
+import { PACKAGE_ROOT } from '../scenario/package_root.js';
+
+const KINDS: ProfileKind[] = ['device', 'stack', 'link'];
+
+interface FigureRow {
+  field: string;
+  value: number;
+  range?: [number, number];
+  provenance: string;
+}
+
+/** Every figure of a profile with its provenance, in file order. */
+function figureRows(x: unknown, path = ''): FigureRow[] {
+  if (x === null || typeof x !== 'object') return [];
+  const o = x as Record<string, unknown>;
+  if (typeof o.value === 'number') {
+    const provenance = typeof o.source === 'string' ? `source: ${o.source}` : `derived: ${String(o.derived)}`;
+    return [{ field: path, value: o.value, ...(o.range ? { range: o.range as [number, number] } : {}), provenance }];
+  }
+  return Object.entries(o).flatMap(([k, v]) => figureRows(v, path ? `${path}.${k}` : k));
+}
+
+/** Ops priced for 1 KiB of input on a device with a stack (all ops so far are symmetric). */
+const SYMMETRIC_1KIB = [
+  { op: 'sha256.update', label: 'SHA-256 (1 KiB absorbed)' },
+  { op: 'hmac_sha256', label: 'HMAC-SHA256 (1 KiB message)' },
+  { op: 'aes128_ccm.encrypt', label: 'AES-128-CCM encrypt (1 KiB)' },
+  { op: 'rng', label: 'DRBG output (1 KiB)' },
+] as const;
+
+function opCosts(device: DeviceProfile, stack: StackProfile) {
+  const table = stack.cycles[device.core];
+  if (!table)
+    throw new InputError(`--stack: stack ${stack.id} has no cycle table for core ${device.core} (device ${device.id}); it has: ${Object.keys(stack.cycles).join(', ')}`);
+  const price = opPricer(device, stack);
+  return SYMMETRIC_1KIB.map(({ op, label }) => {
+    const p = price({ op, bytes: 1024 });
+    return { op, label, bytes: 1024, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ };
+  });
+}
+
+function findKind(id: string): ProfileKind {
+  const kinds = KINDS.filter((k) => listProfileIds(k).includes(id));
+  if (kinds.length === 1) return kinds[0]!;
+  if (kinds.length > 1) throw new InputError(`profile id ${JSON.stringify(id)} names a ${kinds.join(' and a ')}; rename one`);
+  const all = KINDS.flatMap((k) => listProfileIds(k));
+  const hint = closest(id, all);
+  throw new InputError(`ID: got ${JSON.stringify(id)}, expected a profile id (${all.join(', ')})${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`);
+}
+
+const num = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(4)).toString());
+
+interface ListArgs {
+  format: 'table' | 'json';
+}
+interface ShowArgs {
+  id: string;
+  stack?: string;
+  format: 'table' | 'json';
+}
+
+const listCommand: CommandModule<object, ListArgs> = {
+  command: 'list',
+  describe: 'List the shipped device, stack and link profiles',
+  builder: (y: Argv) => y.option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<ListArgs>,
+  handler: (args: ArgumentsCamelCase<ListArgs>) => {
+    const rows = KINDS.flatMap((kind) => listProfileIds(kind).map((id) => ({ kind, id, name: loadProfile(kind, id, PACKAGE_ROOT, 'profile').name })));
+    if (args.format === 'json') process.stdout.write(JSON.stringify({ profiles: rows }, null, 2) + '\n');
+    else process.stdout.write(rows.map((r) => `${r.kind.padEnd(7)} ${r.id.padEnd(22)} ${r.name}`).join('\n') + '\n');
+  },
+};
+
+const showCommand: CommandModule<object, ShowArgs> = {
+  command: 'show <id>',
+  describe: 'Show a profile: every figure with its source; for a device with --stack, what each op costs',
+  builder: (y: Argv) =>
+    y
+      .positional('id', { type: 'string', demandOption: true, describe: 'Profile id' })
+      .option('stack', { type: 'string', describe: 'With a device: price the ops with this stack profile' })
+      .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<ShowArgs>,
+  handler: (args: ArgumentsCamelCase<ShowArgs>) => {
+    const kind = findKind(args.id);
+    const profile = loadProfile(kind, args.id, PACKAGE_ROOT, 'ID');
+    if (args.stack !== undefined && kind !== 'device') throw new InputError(`--stack: only with a device profile; ${args.id} is a ${kind}`);
+    const stack = args.stack !== undefined ? loadProfile('stack', args.stack, PACKAGE_ROOT, '--stack') : undefined;
+    const ops = stack ? opCosts(profile as DeviceProfile, stack) : undefined;
+    const figures = figureRows(profile);
+    if (args.format === 'json') {
+      process.stdout.write(JSON.stringify({ kind, id: profile.id, name: profile.name, figures, ...(ops ? { stack: stack!.id, ops } : {}) }, null, 2) + '\n');
+      return;
+    }
+    const out = [`${kind} ${profile.id}: ${profile.name}`, ''];
+    for (const f of figures) {
+      out.push(`${f.field} = ${num(f.value)}${f.range ? `  (range ${num(f.range[0])} .. ${num(f.range[1])})` : ''}`);
+      out.push(`    ${f.provenance.replace(/\s+/g, ' ')}`);
+    }
+    if (ops) {
+      out.push('', `ops on ${profile.id} with ${stack!.id} (1 KiB of input each):`);
+      for (const o of ops) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+    }
+    process.stdout.write(out.join('\n') + '\n');
+  },
+};
+
+export const profilesCommand: CommandModule = {
+  command: 'profiles <command>',
+  describe: 'List and show profiles, with the source of every number',
+  builder: (y: Argv) => y.command(listCommand).command(showCommand).demandCommand(1, 'name a subcommand: list or show'),
+  handler: () => {},
+};

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { opPricer } from '../../src/device/pricing.js';
+import { loadProfile } from '../../src/scenario/load_profile.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('handshake-sim profiles', () => {
+  it('lists every shipped profile with its kind', () => {
+    const r = runCli(['profiles', 'list', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const ids = JSON.parse(r.stdout).profiles.map((p: { kind: string; id: string }) => `${p.kind}:${p.id}`);
+    expect(ids).toEqual(expect.arrayContaining(['device:cortex-m4-120', 'stack:mbedtls-2.28', 'link:ieee802154-6lowpan', 'link:udp']));
+  });
+
+  it('shows every figure with its provenance', () => {
+    const r = runCli(['profiles', 'show', 'ieee802154-6lowpan', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const shown = JSON.parse(r.stdout);
+    const tx = shown.figures.find((f: { field: string }) => f.field === 'radio_current_mA.tx');
+    expect(tx).toMatchObject({ value: 6.4, range: [4.8, 6.4] });
+    expect(tx.provenance).toMatch(/^source: nRF52840 Product Specification/);
+    for (const f of shown.figures) expect(f.provenance).toMatch(/^(source|derived): \S/);
+  });
+
+  it('prices the ops of a device with a stack, for 1 KiB each, as the simulator does', () => {
+    const r = runCli(['profiles', 'show', 'cortex-m4-120', '--stack', 'mbedtls-2.28', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const { ops } = JSON.parse(r.stdout);
+    const price = opPricer(loadProfile('device', 'cortex-m4-120', '.', 't'), loadProfile('stack', 'mbedtls-2.28', '.', 't'));
+    const ccm = ops.find((o: { op: string }) => o.op === 'aes128_ccm.encrypt');
+    expect(ccm).toMatchObject({ engine: 'software', current_mA: 31, bytes: 1024 });
+    expect(ccm.time_ms).toBeCloseTo(price({ op: 'aes128_ccm.encrypt', bytes: 1024 }).time_ms, 12);
+    const table = runCli(['profiles', 'show', 'cortex-m4-120', '--stack', 'mbedtls-2.28']).stdout;
+    expect(table).toMatch(/AES-128-CCM encrypt \(1 KiB\) +1\.878 ms {2}software {2}31 mA/);
+  });
+
+  it('exits 2 with a suggestion for an unknown id, and for --stack with a non-device', () => {
+    const r = runCli(['profiles', 'show', 'cortex-m4-12']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/did you mean "cortex-m4-120"\?/);
+    const s = runCli(['profiles', 'show', 'udp', '--stack', 'mbedtls-2.28']);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/--stack: only with a device profile; udp is a link/);
+  });
+});
