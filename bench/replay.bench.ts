@@ -14,13 +14,13 @@ import { PACKAGE_ROOT } from '../src/scenario/package_root.js';
 const file = process.argv[2] ?? resolve(PACKAGE_ROOT, 'scenarios/quickstart.yaml');
 const trials = Number(process.argv[3] ?? 100_000);
 const scenario = loadScenario(file);
-const results = scenario.variants.map((variant, index) => {
+const results = scenario.variants.map((variant) => {
   const t0 = performance.now();
   const transcript = transcriptFor(variant, scenario.seed);
   const model = buildReplayModel(variant, transcript);
   const t1 = performance.now();
   let completed = 0;
-  for (let t = 0; t < trials; t++) if (runTrial(model, scenario.seed, index, t).completed) completed++;
+  for (let t = 0; t < trials; t++) if (runTrial(model, scenario.seed, t).completed) completed++;
   const t2 = performance.now();
   return {
     variant: variant.name,

@@ -1,5 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { gcm } from '@noble/ciphers/aes.js';
 import { aesCcmDecrypt, aesCcmEncrypt } from './aes_ccm.js';
 import type { OpMeter } from './meter.js';
 import type { EndpointRole } from './ops.js';
@@ -67,5 +68,20 @@ export class MeteredCrypto {
       true,
     );
     return aesCcmDecrypt(key, nonce, aad, ciphertext, tagBytes);
+  }
+
+  aes128GcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    this.meter.record(this.endpoint, 'aes128_gcm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, true);
+    return gcm(key, nonce, aad).encrypt(plaintext);
+  }
+
+  /** null when the tag does not verify. */
+  aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+    this.meter.record(this.endpoint, 'aes128_gcm.decrypt', { bytes: Math.max(0, ciphertext.length - 16), aad_bytes: aad.length }, true);
+    try {
+      return gcm(key, nonce, aad).decrypt(ciphertext);
+    } catch {
+      return null; // noble throws on a bad tag or a too-short input
+    }
   }
 }

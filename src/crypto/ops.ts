@@ -12,6 +12,8 @@ export const OP_IDS = [
   'tls12_prf', // bytes: label + seed length; out_bytes: bytes produced (P_SHA256, RFC 5246 §5)
   'aes128_ccm.encrypt', // bytes: plaintext length; aad_bytes
   'aes128_ccm.decrypt', // bytes: ciphertext length (without tag); aad_bytes
+  'aes128_gcm.encrypt', // bytes: plaintext length; aad_bytes
+  'aes128_gcm.decrypt', // bytes: ciphertext length (without tag); aad_bytes
   'rng', // bytes drawn from the DRBG
 ] as const;
 

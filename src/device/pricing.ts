@@ -39,6 +39,9 @@ export function opCycles(c: CycleTable, op: Pick<OpRecord, 'op' | 'bytes' | 'out
     case 'aes128_ccm.encrypt':
     case 'aes128_ccm.decrypt':
       return c['aes128_ccm.setup_cycles'].value + op.bytes * c['aes128_ccm.cycles_per_byte'].value;
+    case 'aes128_gcm.encrypt':
+    case 'aes128_gcm.decrypt':
+      return c['aes128_gcm.setup_cycles'].value + op.bytes * c['aes128_gcm.cycles_per_byte'].value;
     case 'rng':
       return op.bytes * c['rng.cycles_per_byte'].value;
   }

@@ -86,11 +86,11 @@ function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSt
 }
 
 /** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
-export function simulateVariant(variant: ResolvedVariant, index: number, seed: number, trials: number): VariantReport {
+export function simulateVariant(variant: ResolvedVariant, seed: number, trials: number): VariantReport {
   const transcript = transcriptFor(variant, seed);
   const model = buildReplayModel(variant, transcript);
   const results: TrialResult[] = [];
-  for (let t = 0; t < trials; t++) results.push(runTrial(model, seed, index, t));
+  for (let t = 0; t < trials; t++) results.push(runTrial(model, seed, t));
 
   const energies = results.map((r) => ({ client: endpointEnergy(model.client, r.states.client), server: endpointEnergy(model.server, r.states.server) }));
   const pick = (f: (r: TrialResult) => number) => results.map(f);
@@ -153,7 +153,7 @@ export function simulateVariant(variant: ResolvedVariant, index: number, seed: n
 export function runScenario(scenario: ResolvedScenario): Report {
   validateBudgetMetrics(scenario.budgets);
   if (scenario.trials < 1) throw new InputError(`trials: got ${scenario.trials}, expected at least 1`);
-  const variants = scenario.variants.map((v, i) => simulateVariant(v, i, scenario.seed, scenario.trials));
+  const variants = scenario.variants.map((v) => simulateVariant(v, scenario.seed, scenario.trials));
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'handshake-sim', version: PACKAGE_VERSION },

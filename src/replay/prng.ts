@@ -1,7 +1,7 @@
 /**
- * Seeded pseudo-random numbers for the replay. Each (seed, variant, trial, purpose) gets its
- * own stream, derived by hashing, so a trial's draws do not depend on how many draws other
- * trials made or on which thread ran it. Nothing here reads the clock or Math.random.
+ * Seeded pseudo-random numbers for the replay. Each (seed, trial, purpose) gets its own stream,
+ * derived by hashing, so a trial's draws do not depend on how many draws other trials made or
+ * on which thread ran it. Nothing here reads the clock or Math.random.
  */
 
 /** A 32-bit avalanche mix (the splitmix32 / murmur3 finaliser). */
@@ -20,10 +20,10 @@ export class Prng {
   private c: number;
   private d = 1;
 
-  constructor(seed: number, variant: number, trial: number, stream: number) {
+  constructor(seed: number, trial: number, stream: number) {
     this.a = mix32(seed ^ 0x9e3779b9);
-    this.b = mix32(this.a ^ mix32(variant + 0x632be5ab));
-    this.c = mix32(this.b ^ mix32(trial + 0x85157af5) ^ mix32(stream * 0x27d4eb2f));
+    this.b = mix32(this.a ^ mix32(stream + 0x632be5ab));
+    this.c = mix32(this.b ^ mix32(trial + 0x85157af5));
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 

@@ -57,8 +57,8 @@ function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: Resolv
     if (op.endpoint !== role || op.step > steps) continue;
     const t = price(op).time_ms;
     step_ms[op.step]! += t;
-    if (op.record_layer && op.op === 'aes128_ccm.decrypt') duplicate_ms[op.step]! += t;
-    if (op.record_layer && op.op === 'aes128_ccm.encrypt') resend_ms[op.step]! += t;
+    if (op.record_layer && op.op.endsWith('.decrypt')) duplicate_ms[op.step]! += t;
+    if (op.record_layer && op.op.endsWith('.encrypt')) resend_ms[op.step]! += t;
   }
   return {
     step_ms,

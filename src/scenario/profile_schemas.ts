@@ -50,6 +50,9 @@ export const cycleTableSchema = z
     'aes128_ccm.cycles_per_byte': nonNegativeFigure,
     /** Per CCM call: key schedule, B0 and counter-0 blocks, AAD block. */
     'aes128_ccm.setup_cycles': nonNegativeFigure,
+    'aes128_gcm.cycles_per_byte': nonNegativeFigure,
+    /** Per GCM call: the counter-0 block for the tag, the AAD's GHASH block, the length block. */
+    'aes128_gcm.setup_cycles': nonNegativeFigure,
     'rng.cycles_per_byte': nonNegativeFigure,
   })
   .strict();

@@ -9,10 +9,14 @@ import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
 import { UdpSession } from '../../src/interop/udp_session.js';
 
 /**
- * Our DTLS 1.2 PSK client and server against OpenSSL on loopback (127.0.0.1 only), with
- * TLS_PSK_WITH_AES_128_CCM_8 (OpenSSL: PSK-AES128-CCM8). Application data round-trips after
- * each handshake. .ci/run installs openssl.
+ * Our DTLS 1.2 PSK client and server against OpenSSL on loopback (127.0.0.1 only), for every
+ * PSK suite we speak. Application data round-trips after each handshake. .ci/run installs openssl.
  */
+const SUITES = [
+  { suite: 'TLS_PSK_WITH_AES_128_CCM_8', openssl: 'PSK-AES128-CCM8' },
+  { suite: 'TLS_PSK_WITH_AES_128_CCM', openssl: 'PSK-AES128-CCM' },
+  { suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256', openssl: 'PSK-AES128-GCM-SHA256' },
+] as const;
 const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
 const IDENTITY = 'Client_identity';
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -48,12 +52,16 @@ function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; o
 }
 
 /** Our server behind a UDP session on 127.0.0.1; the endpoint is made when the first datagram names the client. */
-async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: number; driver: UdpSession; server: () => Dtls12Server | undefined }> {
+async function startOurServer(
+  cookie: boolean,
+  hint?: string,
+  suite: (typeof SUITES)[number]['suite'] = 'TLS_PSK_WITH_AES_128_CCM_8',
+): Promise<{ port: number; driver: UdpSession; server: () => Dtls12Server | undefined }> {
   let server: Dtls12Server | undefined;
   const driver = new UdpSession((peer) => {
     server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
       ...common,
-      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      cipher_suites: [suite],
       psk_for_identity: (id) => (new TextDecoder().decode(id) === IDENTITY ? Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) : undefined),
       ...(hint !== undefined ? { psk_identity_hint: enc.encode(hint) } : {}),
       cookie,
@@ -68,18 +76,23 @@ async function startOurServer(cookie: boolean, hint?: string): Promise<{ port: n
   return { port: await driver.bind('127.0.0.1', 0), driver, server: () => server };
 }
 
-describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)', () => {
-  it.each([{ hint: true }, { hint: false }])('our client completes a handshake with openssl s_server (hint: $hint)', async ({ hint }) => {
+describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
+  it.each([
+    { ...SUITES[0], hint: true },
+    { ...SUITES[0], hint: false },
+    { ...SUITES[1], hint: false },
+    { ...SUITES[2], hint: true },
+  ])('our client completes a $suite handshake with openssl s_server (hint: $hint)', async ({ suite, openssl, hint }) => {
     const port = await freePort();
     const server = startOpenssl([
       's_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, ...(hint ? ['-psk_hint', 'gateway-7'] : []),
-      '-cipher', 'PSK-AES128-CCM8', '-accept', `127.0.0.1:${port}`, '-naccept', '1',
+      '-cipher', openssl, '-accept', `127.0.0.1:${port}`, '-naccept', '1',
     ]);
     await server.waitFor(/ACCEPT/, 10_000);
 
     const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
       ...common,
-      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      cipher_suites: [suite],
       psk_identity: enc.encode(IDENTITY),
       psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
     });
@@ -98,17 +111,22 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2, PSK-AES128-CCM8)
     client.sendApplicationData(enc.encode('hello from handshake-sim\n'));
     driver.flush();
     await server.waitFor(/hello from handshake-sim/, 10_000);
-    expect(server.output()).toMatch(/CIPHER is PSK-AES128-CCM8/);
+    expect(server.output()).toContain(`CIPHER is ${openssl}\n`);
     server.proc.stdin.write('reply from openssl\n');
     expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
     expect(new TextDecoder().decode(driver.received[0])).toBe('reply from openssl\n');
   });
 
-  it.each([{ cookie: true }, { cookie: false }])('openssl s_client completes a handshake with our server (cookie: $cookie)', async ({ cookie }) => {
-    const { port, driver, server: ours } = await startOurServer(cookie, 'gateway-7');
-    const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);
+  it.each([
+    { ...SUITES[0], cookie: true },
+    { ...SUITES[0], cookie: false },
+    { ...SUITES[1], cookie: true },
+    { ...SUITES[2], cookie: true },
+  ])('openssl s_client completes a $suite handshake with our server (cookie: $cookie)', async ({ suite, openssl, cookie }) => {
+    const { port, driver, server: ours } = await startOurServer(cookie, 'gateway-7', suite);
+    const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', openssl, '-connect', `127.0.0.1:${port}`]);
     client.proc.stdin.write('hello from openssl\n');
-    await client.waitFor(/Cipher is PSK-AES128-CCM8/, 10_000);
+    await client.waitFor(new RegExp(`Cipher is ${openssl}\n`), 10_000);
     expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
     expect(ours()!.state).toBe('connected');
     expect(new TextDecoder().decode(ours()!.clientIdentity)).toBe(IDENTITY);

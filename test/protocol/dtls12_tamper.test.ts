@@ -123,10 +123,12 @@ function flipEach(setup: Dtls12PskSetup): { base: Transcript; cases: Case[] } {
 const describeCase = (c: Case) => `flight ${c.flight} datagram ${c.datagram} byte ${c.byte} (${c.field}, epoch ${c.epoch}) -> ${JSON.stringify(c.outcome)}`;
 
 describe.each([
-  { label: 'cookie on', cookie: true, hint: false },
-  { label: 'cookie off, identity hint', cookie: false, hint: true },
-])('tampering with every byte of every flight ($label)', ({ cookie, hint }) => {
-  const setup = pskSetup({ cookie, ...(hint ? { psk_identity_hint: new TextEncoder().encode('gateway-7') } : {}) });
+  { label: 'CCM_8, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: true, hint: false },
+  { label: 'CCM_8, cookie off, identity hint', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: false, hint: true },
+  { label: 'CCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM' as const, cookie: true, hint: false },
+  { label: 'GCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256' as const, cookie: true, hint: false },
+])('tampering with every byte of every flight ($label)', ({ suite, cookie, hint }) => {
+  const setup = pskSetup({ cipher_suite: suite, cookie, ...(hint ? { psk_identity_hint: new TextEncoder().encode('gateway-7') } : {}) });
   const { base, cases } = flipEach(setup);
   // Flights outside the transcript, and the ClientHello that a cookie protects.
   const cookieFlights = cookie ? new Set([1, 2, 3]) : new Set<number>();

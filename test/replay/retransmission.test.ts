@@ -14,7 +14,7 @@ import { datagram, handshakeModel, lostFirst, sendCounts, SHAPES, withGiveUp } f
  * gives up at that expiry without retransmitting.
  */
 const EPS = 0.001;
-const run = (m: Parameters<typeof runTrial>[0]) => runTrial(m, 1, 0, 0);
+const run = (m: Parameters<typeof runTrial>[0]) => runTrial(m, 1, 0);
 
 describe('fixture shapes match the real DTLS 1.2 PSK transcript', () => {
   it('cookie and no-cookie flights have the from / arms_timer / stateless flags the fixture uses', () => {

@@ -13,7 +13,7 @@ function numericLeaves(x: unknown, prefix = ''): string[] {
 
 describe('budget metric paths', () => {
   const scenario = loadScenario(tempScenario(MINIMAL_SCENARIO));
-  const report = simulateVariant(scenario.variants[0]!, 0, scenario.seed, 50);
+  const report = simulateVariant(scenario.variants[0]!, scenario.seed, 50);
 
   it('lists exactly the per-trial and per-variant numbers of a real report (no drift)', () => {
     const leaves = numericLeaves(report).filter(

@@ -6,7 +6,8 @@ export interface CipherSuiteInfo {
   name: string;
   code: number;
   key_exchange: 'psk';
-  cipher: 'aes128_ccm';
+  /** Record protection: AES-128 in CCM (RFC 6655) or GCM (RFC 5288) mode. */
+  cipher: 'aes128_ccm' | 'aes128_gcm';
   key_bytes: number;
   /** Implicit part of the nonce from the key block ("salt", client_write_IV). */
   fixed_iv_bytes: number;
@@ -26,6 +27,28 @@ export const CIPHER_SUITES = {
     fixed_iv_bytes: 4,
     record_iv_bytes: 8,
     tag_bytes: 8,
+  },
+  // RFC 6655 §4: the same with a 16-byte tag.
+  TLS_PSK_WITH_AES_128_CCM: {
+    name: 'TLS_PSK_WITH_AES_128_CCM',
+    code: 0xc0a4,
+    key_exchange: 'psk',
+    cipher: 'aes128_ccm',
+    key_bytes: 16,
+    fixed_iv_bytes: 4,
+    record_iv_bytes: 8,
+    tag_bytes: 16,
+  },
+  // RFC 5487 §3.1, with the GCM record layout of RFC 5288 §3 (4-byte salt, 8-byte explicit nonce).
+  TLS_PSK_WITH_AES_128_GCM_SHA256: {
+    name: 'TLS_PSK_WITH_AES_128_GCM_SHA256',
+    code: 0x00a8,
+    key_exchange: 'psk',
+    cipher: 'aes128_gcm',
+    key_bytes: 16,
+    fixed_iv_bytes: 4,
+    record_iv_bytes: 8,
+    tag_bytes: 16,
   },
 } as const satisfies Record<string, CipherSuiteInfo>;
 

@@ -4,8 +4,8 @@ import type { CipherSuiteInfo } from './cipher_suites.js';
 import { epochAndSeq } from './record.js';
 
 /**
- * AES-CCM record protection for DTLS 1.2 (RFC 6655 §3, RFC 5246 §6.2.3.3 with the DTLS
- * sequence number of RFC 6347 §4.1.2.1):
+ * AEAD record protection for DTLS 1.2 with AES-CCM (RFC 6655 §3) or AES-GCM (RFC 5288 §3),
+ * both laid out as RFC 5246 §6.2.3.3 with the DTLS sequence number of RFC 6347 §4.1.2.1:
  *   nonce = write_IV (4) || explicit nonce (8), where the explicit nonce is epoch || seq
  *   AAD   = epoch || seq (8) || type (1) || version (2) || plaintext length (2)
  *   fragment = explicit nonce || ciphertext || tag
@@ -25,13 +25,11 @@ export class RecordProtection {
   seal(epoch: number, seq: number, type: number, version: number, plaintext: Uint8Array): Uint8Array {
     const explicit = epochAndSeq(epoch, seq);
     const nonce = concatBytes(this.fixedIv, explicit);
-    const ct = this.crypto.aes128CcmEncrypt(
-      this.key,
-      nonce,
-      this.aad(epoch, seq, type, version, plaintext.length),
-      plaintext,
-      this.suite.tag_bytes,
-    );
+    const aad = this.aad(epoch, seq, type, version, plaintext.length);
+    const ct =
+      this.suite.cipher === 'aes128_gcm'
+        ? this.crypto.aes128GcmEncrypt(this.key, nonce, aad, plaintext)
+        : this.crypto.aes128CcmEncrypt(this.key, nonce, aad, plaintext, this.suite.tag_bytes);
     return concatBytes(explicit, ct);
   }
 
@@ -42,12 +40,9 @@ export class RecordProtection {
     const explicit = fragment.subarray(0, this.suite.record_iv_bytes);
     const ct = fragment.subarray(this.suite.record_iv_bytes);
     const nonce = concatBytes(this.fixedIv, explicit);
-    return this.crypto.aes128CcmDecrypt(
-      this.key,
-      nonce,
-      this.aad(epoch, seq, type, version, fragment.length - overhead),
-      ct,
-      this.suite.tag_bytes,
-    );
+    const aad = this.aad(epoch, seq, type, version, fragment.length - overhead);
+    return this.suite.cipher === 'aes128_gcm'
+      ? this.crypto.aes128GcmDecrypt(this.key, nonce, aad, ct)
+      : this.crypto.aes128CcmDecrypt(this.key, nonce, aad, ct, this.suite.tag_bytes);
   }
 }
