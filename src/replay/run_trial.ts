@@ -23,6 +23,17 @@ export interface TrialResult {
   states: Record<EndpointRole, StateTimes_ms>;
 }
 
+/** One transmission of a datagram, for a capture of the trial (pcap export). */
+export interface TraceEntry {
+  /** When the datagram starts to go out. */
+  time_ms: number;
+  from: EndpointRole;
+  flight: number;
+  datagram: number;
+  /** Whether it reached the peer. */
+  delivered: boolean;
+}
+
 type Event =
   | { kind: 'arrive'; to: EndpointRole; flight: number; datagram: number; copy: number }
   | { kind: 'processed'; at: EndpointRole; flight: number }
@@ -50,7 +61,7 @@ const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'server' : 'c
  * previous flight by resending its own, a stateless HelloVerifyRequest, half-duplex radios
  * that send one datagram after another, and CPU time per step from the priced transcript.
  */
-export function runTrial(model: ReplayModel, seed: number, trial: number): TrialResult {
+export function runTrial(model: ReplayModel, seed: number, trial: number, trace?: TraceEntry[]): TrialResult {
   // Common random numbers: trial t of every variant starts from the same draws, so variants
   // compared side by side differ by their configuration rather than by luck.
   const lossRng = new Prng(seed, trial, STREAM.loss);
@@ -81,15 +92,18 @@ export function runTrial(model: ReplayModel, seed: number, trial: number): Trial
     const copy = ++copies[index - 1]!;
     let t = Math.max(now, s.radioFree);
     flight.datagrams.forEach((d, i) => {
+      const start = t;
       t += d.airtime_ms;
       s.radioTx_ms += d.airtime_ms;
       datagramsSent++;
       framesSent += d.frames;
       bytesOnAir += d.bytes_on_air;
-      if (lossRng.next() < d.delivery_probability) {
+      const delivered = lossRng.next() < d.delivery_probability;
+      if (delivered) {
         const delay = model.latency_ms + (model.jitter_ms > 0 ? jitterRng.next() * model.jitter_ms : 0);
         queue.push(t + delay, { kind: 'arrive', to: other(who), flight: index, datagram: i, copy });
       }
+      trace?.push({ time_ms: start, from: who, flight: index, datagram: i, delivered });
     });
     s.radioFree = t;
     s.lastSent = index;
