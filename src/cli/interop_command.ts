@@ -93,18 +93,18 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
   builder: (y: Argv) =>
     y
       .option('role', { choices: ['client', 'server'] as const, demandOption: true, describe: 'Which side we play' })
-      .option('connect', { type: 'string', describe: 'client: the peer, HOST:PORT (host defaults to 127.0.0.1)' })
-      .option('listen', { type: 'string', describe: 'server: where to listen, HOST:PORT (host defaults to 127.0.0.1)' })
+      .option('connect', { type: 'string', requiresArg: true, describe: 'client: the peer, HOST:PORT (host defaults to 127.0.0.1)' })
+      .option('listen', { type: 'string', requiresArg: true, describe: 'server: where to listen, HOST:PORT (host defaults to 127.0.0.1)' })
       .option('protocol', { choices: ['dtls1.2'] as const, default: 'dtls1.2' as const })
       .option('auth', { choices: ['psk'] as const, default: 'psk' as const })
       .option('cipher-suite', { choices: CIPHER_SUITE_NAMES, default: 'TLS_PSK_WITH_AES_128_CCM_8' as CipherSuiteName })
-      .option('psk-identity', { type: 'string', describe: 'PSK identity (client: sent; server: the one identity we accept)' })
-      .option('psk', { type: 'string', describe: 'PSK in hex' })
-      .option('psk-hint', { type: 'string', describe: 'server: send a ServerKeyExchange with this identity hint' })
+      .option('psk-identity', { type: 'string', requiresArg: true, describe: 'PSK identity (client: sent; server: the one identity we accept)' })
+      .option('psk', { type: 'string', requiresArg: true, describe: 'PSK in hex' })
+      .option('psk-hint', { type: 'string', requiresArg: true, describe: 'server: send a ServerKeyExchange with this identity hint' })
       .option('cookie', { type: 'boolean', default: true, describe: 'server: HelloVerifyRequest cookie exchange (--no-cookie to skip)' })
-      .option('mtu', { type: 'number', default: 1200, describe: 'Largest datagram we send' })
-      .option('message', { type: 'string', default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
-      .option('timeout-ms', { type: 'number', default: 10_000, describe: 'Give up after this long' })
+      .option('mtu', { type: 'number', requiresArg: true, default: 1200, describe: 'Largest datagram we send' })
+      .option('message', { type: 'string', requiresArg: true, default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
+      .option('timeout-ms', { type: 'number', requiresArg: true, default: 10_000, describe: 'Give up after this long' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<InteropArgs>,
   handler: async (args: ArgumentsCamelCase<InteropArgs>) => {
     const mtu = wholeNumber('mtu', args.mtu, 64, 65507);

@@ -25,8 +25,9 @@ async function main(): Promise<void> {
     .fail((msg, err) => {
       // Usage errors (unknown flag, missing argument) arrive as a message; errors thrown by a
       // command arrive as err and are handled below.
-      if (err) throw err;
-      throw new InputError(`${msg}\nRun 'handshake-sim --help' for usage.`);
+      // yargs' own validation errors (YError) are usage errors too.
+      if (err && err.name !== 'YError') throw err;
+      throw new InputError(`${msg ?? err?.message}\nRun 'handshake-sim --help' for usage.`);
     });
   try {
     await parser.parseAsync();

@@ -51,17 +51,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     y
       .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
-      .option('seed', { type: 'number', describe: 'Override the scenario seed' })
-      .option('trials', { type: 'number', describe: 'Override the number of trials per variant' })
+      .option('seed', { type: 'number', requiresArg: true, describe: 'Override the scenario seed' })
+      .option('trials', { type: 'number', requiresArg: true, describe: 'Override the number of trials per variant' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Report format' })
-      .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
-      .option('pcap', { type: 'string', describe: 'Also write one trial as a pcap file (DTLS in IPv4/UDP, simulated times)' })
-      .option('pcap-variant', { type: 'string', describe: 'The variant --pcap captures (default: the first)' })
-      .option('pcap-trial', { type: 'number', default: 0, describe: 'The trial --pcap captures (0-based)' }) as unknown as Argv<RunArgs>,
+      .option('out', { type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout' })
+      .option('pcap', { type: 'string', requiresArg: true, describe: 'Also write one trial as a pcap file (DTLS in IPv4/UDP, simulated times)' })
+      .option('pcap-variant', { type: 'string', requiresArg: true, describe: 'The variant --pcap captures (default: the first)' })
+      .option('pcap-trial', { type: 'number', default: 0, requiresArg: true, describe: 'The trial --pcap captures (0-based)' }) as unknown as Argv<RunArgs>,
   handler: (args: ArgumentsCamelCase<RunArgs>) => {
     const scenario = loadScenario(args.scenario, {
       ...(args.seed !== undefined ? { seed: wholeNumber('seed', args.seed, 0, 2 ** 32 - 1)! } : {}),
-      ...(args.trials !== undefined ? { trials: wholeNumber('trials', args.trials, 1, 10_000_000)! } : {}),
+      ...(args.trials !== undefined ? { trials: wholeNumber('trials', args.trials, 1, 1_000_000)! } : {}),
     });
     if (args.pcapVariant !== undefined && args.pcap === undefined) throw new InputError('--pcap-variant: only together with --pcap FILE');
     const pcapVariant = args.pcap === undefined ? undefined : pickVariant(scenario.variants, args.pcapVariant);

@@ -120,7 +120,11 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     },
     timers: {
       client: { ...variant.client.timers },
-      server: { initial_ms: variant.server.timers.initial_ms, max_ms: variant.server.timers.max_ms },
+      server: {
+        initial_ms: variant.server.timers.initial_ms,
+        max_ms: variant.server.timers.max_ms,
+        gives_up_at_capped_expiry: variant.server.timers.gives_up_at_capped_expiry,
+      },
     },
     trials,
     success_rate: results.filter((r) => r.completed).length / trials,

@@ -30,6 +30,8 @@ export interface EndpointModel {
   resend_ms: number[];
   initial_timeout_ms: number;
   max_timeout_ms: number;
+  /** Abandon the handshake when a timer expires with the timeout already at its cap (mbedTLS). */
+  gives_up_at_capped_expiry: boolean;
   active_mA: number;
   sleep_mA: number;
   supply_V: number;
@@ -45,8 +47,12 @@ export interface ReplayModel {
   loss: number;
   latency_ms: number;
   jitter_ms: number;
+  /** The client's deadline for the whole handshake (a day when the scenario sets none). */
   give_up_ms: number;
 }
+
+/** The longest a trial may run when neither the scenario nor the stack ends it sooner. */
+export const MAX_TRIAL_MS = 86_400_000;
 
 function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: ResolvedVariant, transcript: Transcript, steps: number): EndpointModel {
   const price = opPricer(ep.device, ep.stack);
@@ -66,6 +72,7 @@ function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: Resolv
     resend_ms,
     initial_timeout_ms: ep.timers.initial_ms,
     max_timeout_ms: ep.timers.max_ms,
+    gives_up_at_capped_expiry: ep.timers.gives_up_at_capped_expiry,
     active_mA: ep.device.current_mA.active.value,
     sleep_mA: ep.device.current_mA.sleep.value,
     supply_V: ep.device.supply_V.value,
@@ -102,6 +109,6 @@ export function buildReplayModel(variant: ResolvedVariant, transcript: Transcrip
     loss: variant.link.loss,
     latency_ms: variant.link.latency_ms,
     jitter_ms: variant.link.jitter_ms,
-    give_up_ms: variant.client.timers.give_up_ms,
+    give_up_ms: variant.client.timers.give_up_ms ?? MAX_TRIAL_MS,
   };
 }

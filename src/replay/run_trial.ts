@@ -51,6 +51,8 @@ interface EndpointState {
   radioFree: number;
   cpuBusy_ms: number;
   radioTx_ms: number;
+  /** The stack gave up on the handshake and ignores everything since. */
+  abandoned: boolean;
 }
 
 const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'server' : 'client');
@@ -139,8 +141,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
 
   for (;;) {
     const next = queue.pop();
-    // A timer expiring exactly at the give-up time ends the handshake instead of resending, as
-    // mbedTLS does once its timeout has reached the maximum (MBEDTLS_ERR_SSL_TIMEOUT).
+    // The scenario's deadline: whatever would happen at that instant or later does not.
     if (!next || next.time >= model.give_up_ms) return finish(false, model.give_up_ms);
     const { time: now, item: ev } = next;
 
@@ -161,7 +162,14 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
 
     if (ev.kind === 'timer') {
       const s = ep[ev.at];
-      if (ev.generation !== s.timerGeneration) continue; // cancelled or superseded
+      if (ev.generation !== s.timerGeneration || s.abandoned) continue; // cancelled or superseded
+      if (s.model.gives_up_at_capped_expiry && s.timeout_ms >= s.model.max_timeout_ms) {
+        // mbedTLS: ssl_double_retransmit_timeout fails once the timeout is at its maximum, so
+        // this expiry ends the handshake (MBEDTLS_ERR_SSL_TIMEOUT) instead of resending.
+        if (ev.at === 'client') return finish(false, now);
+        s.abandoned = true;
+        continue;
+      }
       retransmissions++;
       const txEnd = send(ev.at, s.lastSent, busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!));
       s.timeout_ms = Math.min(2 * s.timeout_ms, s.model.max_timeout_ms);
@@ -172,6 +180,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     // A datagram arrives. While the CPU is busy it waits in the socket buffer: the stack reads
     // it once it has finished (and sent) what it was computing.
     const s = ep[ev.to];
+    if (s.abandoned) continue;
     if (now < s.cpuFree) {
       queue.push(s.cpuFree, ev);
       continue;
@@ -224,6 +233,7 @@ function newState(model: EndpointModel, expecting: number): EndpointState {
     radioFree: 0,
     cpuBusy_ms: 0,
     radioTx_ms: 0,
+    abandoned: false,
   };
 }
 

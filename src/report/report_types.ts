@@ -50,7 +50,10 @@ export interface VariantReport {
   client: { device: string; stack: string };
   server: { device: string; stack: string };
   link: { profile: string; loss: number; latency_ms: number; jitter_ms: number; bitrate_bps: number; mtu_bytes: number };
-  timers: { client: { initial_ms: number; max_ms: number; give_up_ms: number }; server: { initial_ms: number; max_ms: number } };
+  timers: {
+    client: { initial_ms: number; max_ms: number; give_up_ms: number | null; gives_up_at_capped_expiry: boolean };
+    server: { initial_ms: number; max_ms: number; gives_up_at_capped_expiry: boolean };
+  };
   trials: number;
   success_rate: number;
   /** Handshake completion time of the successful trials. */

@@ -14,6 +14,7 @@ export class InputError extends Error {
 /** Renders a value for an error message: short, one line. */
 export function showValue(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number') return String(v); // NaN and Infinity too, which JSON would print as null
   let s: string;
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));

@@ -33,3 +33,13 @@ export type Figure = z.infer<typeof figureSchema>;
 
 /** A figure that must be zero or more (times, currents, sizes). */
 export const nonNegativeFigure = figureSchema.refine((f) => f.value >= 0, { message: 'must be zero or more', path: ['value'] });
+
+/** A figure that must be more than zero (clocks, voltages, timeouts, bitrates). */
+export const positiveFigure = figureSchema.refine((f) => f.value > 0, { message: 'must be more than zero', path: ['value'] });
+
+/** A whole number of bytes within protocol limits. */
+export const wholeFigure = (min: number, max: number) =>
+  figureSchema.refine((f) => Number.isInteger(f.value) && f.value >= min && f.value <= max, {
+    message: `must be a whole number from ${min} to ${max}`,
+    path: ['value'],
+  });

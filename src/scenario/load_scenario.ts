@@ -18,7 +18,10 @@ export interface LinkParameters {
 export interface RetransmissionTimers {
   initial_ms: number;
   max_ms: number;
-  give_up_ms: number;
+  /** The scenario's deadline for the whole handshake (client); null: only the stack's own rule. */
+  give_up_ms: number | null;
+  /** The stack abandons a flight whose capped timer expires (mbedTLS). */
+  gives_up_at_capped_expiry: boolean;
 }
 
 export interface ResolvedEndpoint {
@@ -60,10 +63,11 @@ function baseConfig(s: ScenarioFile): ScenarioConfig {
 }
 
 /**
- * The default give-up time: when the doubling timer, having reached its cap, expires once
- * more. With RFC 6347 defaults (1 s, 60 s): 1 + 2 + 4 + 8 + 16 + 32 + 60 = 123 s.
+ * When a flight whose peer never answers is abandoned under the capped_timer_expiry rule: the
+ * doubling timer, once at its cap, expires once more. RFC 6347 defaults (1 s, 60 s):
+ * 1 + 2 + 4 + 8 + 16 + 32 + 60 = 123 s after the flight was first sent.
  */
-export function defaultGiveUp_ms(initial_ms: number, max_ms: number): number {
+export function cappedExpiry_ms(initial_ms: number, max_ms: number): number {
   let t = 0;
   let timeout = initial_ms;
   for (;;) {
@@ -89,8 +93,11 @@ function resolveEndpoint(
   const max_ms = config.timers.max_ms ?? stack.dtls.max_timeout_ms.value;
   if (max_ms < initial_ms)
     throw new InputError(`${where}timers: max_ms ${max_ms} is below initial_ms ${initial_ms} (for the ${role}, stack ${stack.id})`);
-  const give_up_ms = config.timers.give_up_ms ?? defaultGiveUp_ms(initial_ms, max_ms);
-  return { device, stack, timers: { initial_ms, max_ms, give_up_ms } };
+  const gives_up_at_capped_expiry = stack.dtls.give_up.rule === 'capped_timer_expiry';
+  const give_up_ms = config.timers.give_up_ms ?? null;
+  if (give_up_ms === null && !gives_up_at_capped_expiry)
+    throw new InputError(`${where}timers.give_up_ms: missing; stack ${stack.id} never abandons a handshake by itself, so the scenario must set a deadline`);
+  return { device, stack, timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry } };
 }
 
 function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {

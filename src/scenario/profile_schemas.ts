@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { figureSchema, nonNegativeFigure } from './figure.js';
+import { figureSchema, nonNegativeFigure, positiveFigure, wholeFigure } from './figure.js';
 
 /**
  * Profiles are YAML files under profiles/{devices,stacks,links}/. Hardware and software are
@@ -22,8 +22,8 @@ export const deviceProfileSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     core: coreFamilySchema,
-    clock_MHz: nonNegativeFigure,
-    supply_V: nonNegativeFigure,
+    clock_MHz: positiveFigure,
+    supply_V: positiveFigure,
     current_mA: z
       .object({
         /** CPU running crypto code from flash at clock_MHz. */
@@ -66,13 +66,26 @@ export const memoryModelSchema = z
     handshake_params_bytes: nonNegativeFigure,
     drbg_context_bytes: nonNegativeFigure,
     session_bytes: nonNegativeFigure,
-    in_content_len: nonNegativeFigure,
-    out_content_len: nonNegativeFigure,
+    in_content_len: wholeFigure(256, 16384),
+    out_content_len: wholeFigure(256, 16384),
     /** Bytes a record buffer holds beyond its content length (header, IV, MAC, padding). */
     buffer_overhead_bytes: nonNegativeFigure,
   })
   .strict();
 export type MemoryModel = z.infer<typeof memoryModelSchema>;
+
+/** When a stack abandons a handshake on its own. */
+export const giveUpRuleSchema = z
+  .object({
+    /**
+     * capped_timer_expiry: when a flight's timer expires with the timeout already at its
+     * maximum, the handshake fails instead of resending (mbedTLS). never: it resends forever and
+     * only the scenario's give_up_ms ends it.
+     */
+    rule: z.enum(['capped_timer_expiry', 'never']),
+    source: z.string().min(1),
+  })
+  .strict();
 
 export const stackProfileSchema = z
   .object({
@@ -84,10 +97,13 @@ export const stackProfileSchema = z
     cycles: z.partialRecord(coreFamilySchema, cycleTableSchema),
     dtls: z
       .object({
-        initial_timeout_ms: nonNegativeFigure,
-        max_timeout_ms: nonNegativeFigure,
-        cookie_bytes: nonNegativeFigure,
-        session_id_bytes: nonNegativeFigure,
+        initial_timeout_ms: positiveFigure,
+        max_timeout_ms: positiveFigure,
+        give_up: giveUpRuleSchema,
+        /** HelloVerifyRequest cookie length (RFC 6347: at most 255). */
+        cookie_bytes: wholeFigure(1, 255),
+        /** ServerHello.session_id length (RFC 5246: at most 32). */
+        session_id_bytes: wholeFigure(0, 32),
       })
       .strict(),
     memory: memoryModelSchema,
@@ -104,9 +120,9 @@ export const linkProfileSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     framing: z.enum(FRAMINGS),
-    bitrate_bps: nonNegativeFigure,
+    bitrate_bps: positiveFigure,
     /** Largest UDP payload (DTLS datagram) the link carries. */
-    mtu_bytes: nonNegativeFigure,
+    mtu_bytes: wholeFigure(64, 65507),
     latency_ms: nonNegativeFigure,
     jitter_ms: nonNegativeFigure,
     loss: figureSchema.refine((f) => f.value >= 0 && f.value <= 1, { message: 'a probability in [0, 1]', path: ['value'] }),

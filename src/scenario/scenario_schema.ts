@@ -103,7 +103,8 @@ export const scenarioSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1),
-    trials: z.number().int().min(1).max(10_000_000),
+    /** Results are kept per trial; a million is about 1.2 GB at most. */
+    trials: z.number().int().min(1).max(1_000_000),
     protocol: configSchema.shape.protocol,
     auth: configSchema.shape.auth,
     cipher_suite: configSchema.shape.cipher_suite,

@@ -25,6 +25,7 @@ export function endpoint(steps: number, over: Partial<EndpointModel> = {}): Endp
     resend_ms: zeros(),
     initial_timeout_ms: 1000,
     max_timeout_ms: 60000,
+    gives_up_at_capped_expiry: false,
     active_mA: 1,
     sleep_mA: 0,
     supply_V: 3,

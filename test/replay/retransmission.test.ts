@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transcriptFor } from '../../src/pipeline/run_scenario.js';
 import { runTrial } from '../../src/replay/run_trial.js';
-import { defaultGiveUp_ms, loadScenario } from '../../src/scenario/load_scenario.js';
+import { cappedExpiry_ms, loadScenario } from '../../src/scenario/load_scenario.js';
 import { datagram, handshakeModel, lostFirst, sendCounts, SHAPES, withGiveUp } from './model_fixture.js';
 
 /*
@@ -72,8 +72,8 @@ describe('retransmission timer schedule (client flight 1, every HelloVerifyReque
   });
 
   it('the default give-up time is the cumulative schedule at the capped timer: 123 s for both timers', () => {
-    expect(defaultGiveUp_ms(1000, 60000)).toBe(123000);
-    expect(defaultGiveUp_ms(9000, 60000)).toBe(123000);
+    expect(cappedExpiry_ms(1000, 60000)).toBe(123000);
+    expect(cappedExpiry_ms(9000, 60000)).toBe(123000);
   });
 
   it('the timer is armed when the transmission ends: with 8 ms of airtime the k-th retransmission fires k * 8 ms later', () => {
@@ -256,16 +256,39 @@ describe('a repeated HelloVerifyRequest', () => {
 });
 
 describe('give-up and busy receivers (as mbedTLS 2.28 behaves)', () => {
-  it('gives up at the default time instead of resending: 6 retransmissions (1, 3, 7, 15, 31, 63 s), failed at 123 s', () => {
-    // mbedTLS: once the timeout is at its maximum, the next expiry ends the handshake with
-    // MBEDTLS_ERR_SSL_TIMEOUT (ssl_double_retransmit_timeout returns -1) rather than resending.
+  it('mbedTLS gives up when a capped timer expires: 6 retransmissions (1, 3, 7, 15, 31, 63 s), failed at 123 s', () => {
+    // ssl_double_retransmit_timeout fails once the timeout is at its maximum, so the expiry at
+    // 123 s ends the handshake (MBEDTLS_ERR_SSL_TIMEOUT) instead of resending.
     const model = handshakeModel('cookie', {
       datagrams: { 2: [datagram(2, { delivery_probability: 0 })] },
-      give_up_ms: defaultGiveUp_ms(1000, 60000),
+      client: { gives_up_at_capped_expiry: true },
     });
     const r = run(model);
-    expect(r).toMatchObject({ completed: false, time_ms: 123000, retransmissions: 6 });
+    expect(r).toMatchObject({ completed: false, time_ms: cappedExpiry_ms(1000, 60000), retransmissions: 6 });
+    expect(r.time_ms).toBe(123000);
     expect(sendCounts(r, 6)).toEqual([7, 7, 0, 0, 0, 0]);
+  });
+
+  it('the rule applies per flight: a later flight gets its own 123 s', () => {
+    // Flight 4 (server) is lost 7 times; the client's flight 3 timer restarted at 1 s when
+    // flight 3 went out, so the client gives up 123 s after sending flight 3, not after t = 0.
+    const lateLoss = handshakeModel('cookie', {
+      datagrams: { 1: [datagram(1, { airtime_ms: 500 })], 4: [datagram(4, { delivery_probability: 0 })] },
+      client: { gives_up_at_capped_expiry: true },
+      server: { gives_up_at_capped_expiry: true },
+    });
+    const r = run(lateLoss);
+    // Flight 1 leaves at 0..500 ms; HVR and flight 3 follow at 500 ms; flight 3's timer runs out at 500 + 123000.
+    expect(r).toMatchObject({ completed: false, time_ms: 123500 });
+  });
+
+  it('a deadline in the scenario ends the trial first', () => {
+    const model = handshakeModel('cookie', {
+      datagrams: { 2: [datagram(2, { delivery_probability: 0 })] },
+      client: { gives_up_at_capped_expiry: true },
+      give_up_ms: 10000,
+    });
+    expect(run(model)).toMatchObject({ completed: false, time_ms: 10000, retransmissions: 3 });
   });
 
   it('a repeated flight that arrives while the receiver computes is answered once it has sent its own', () => {

@@ -159,6 +159,6 @@ export class Dtls12Client extends Dtls12Endpoint {
     if (!bytesEqual(got, want)) throw new ProtocolAlert('decrypt_error', 'server Finished verify_data does not match the transcript');
     this.transcript.update(msg.raw);
     this.step = 'done';
-    this.finishHandshake();
+    this.finishHandshake(false);
   }
 }

@@ -75,6 +75,8 @@ export abstract class Dtls12Endpoint {
   private pendingWrite: RecordProtection | undefined;
   /** Records of the next epoch that arrived before the peer's ChangeCipherSpec. */
   private readonly earlyRecords: DtlsRecord[] = [];
+  /** How many next-epoch records to hold at most; more are dropped (RFC 6347 §4.1: MAY buffer). */
+  private static readonly MAX_EARLY_RECORDS = 8;
   private replayWindow = { top: -1, bits: 0n };
 
   protected nextSendSeq = 0;
@@ -83,6 +85,12 @@ export abstract class Dtls12Endpoint {
   private readonly futureMessages = new Map<number, HandshakeMessage>();
 
   private lastFlight: FlightItem[] = [];
+  /**
+   * message_seq of the last message of the peer's flight that our last flight answers. When the
+   * last fragment of that message comes again, the peer did not get our flight: resend it, once
+   * per copy of theirs (as mbedTLS does: only the previous flight's last message triggers).
+   */
+  private answersSeq = -1;
   private timeout_ms: number;
   private deadline_ms: number | null = null;
   /** Number of times any flight was sent again (timer or peer retransmission). */
@@ -178,6 +186,7 @@ export abstract class Dtls12Endpoint {
    */
   protected sendFlight(items: FlightItem[], now_ms: number, expectsReply: boolean): void {
     this.lastFlight = items;
+    this.answersSeq = this.nextRecvSeq - 1;
     // A new flight starts from the initial timer (the previous exchange completed).
     this.timeout_ms = this.options.initial_timeout_ms;
     this.transmit(items);
@@ -276,7 +285,12 @@ export abstract class Dtls12Endpoint {
     this.options.onMemoryEvent?.('keys_derived');
   }
 
-  protected finishHandshake(): void {
+  /**
+   * `answersRepeats`: the endpoint that sent the handshake's last flight keeps it to answer the
+   * peer's repeated final flight; the other has nothing left to resend (RFC 6347 §4.2.4).
+   */
+  protected finishHandshake(answersRepeats: boolean): void {
+    if (!answersRepeats) this.lastFlight = [];
     this.state = 'connected';
     this.deadline_ms = null;
     this.options.onMemoryEvent?.('handshake_done');
@@ -307,20 +321,27 @@ export abstract class Dtls12Endpoint {
     if (r.version !== DTLS_1_2 && !this.acceptsRecordVersion(r.version))
       throw new ProtocolAlert('protocol_version', `record version 0x${r.version.toString(16)} where 0xfefd was expected`);
 
-    if (r.epoch === this.readEpoch + 1 && this.pendingRead && r.type !== ContentType.change_cipher_spec) {
-      // The peer's next-epoch records may overtake its ChangeCipherSpec; keep them for later.
-      this.earlyRecords.push(r);
+    if (r.epoch === this.readEpoch + 1 && r.type !== ContentType.change_cipher_spec) {
+      // The peer's next-epoch records may overtake its ChangeCipherSpec (datagrams reorder);
+      // keep a few for when it arrives.
+      if (this.earlyRecords.length < Dtls12Endpoint.MAX_EARLY_RECORDS) this.earlyRecords.push(r);
       return 'ok';
     }
-    if (r.epoch === this.readEpoch - 1 && r.type === ContentType.handshake) {
-      // A retransmission of the peer's previous flight, sent before it saw ours.
-      return 'peer_retransmitted';
+    if (r.epoch === this.readEpoch - 1) {
+      // The peer's previous epoch: a retransmission sent before it saw our flight. Plaintext
+      // handshake records may repeat the message that makes us resend; anything else is stale.
+      if (r.type !== ContentType.handshake) return 'ok';
+      try {
+        return decodeHandshakeFragments(r.fragment).some((f) => this.repeatsWhatWeAnswered(f)) ? 'peer_retransmitted' : 'ok';
+      } catch {
+        return 'ok'; // stale records are discarded (RFC 6347 §4.1)
+      }
     }
-    if (r.epoch === this.readEpoch - 1 && r.type === ContentType.change_cipher_spec) return 'peer_retransmitted';
     if (r.epoch !== this.readEpoch)
       throw new ProtocolAlert('unexpected_message', `record from epoch ${r.epoch} while reading epoch ${this.readEpoch}`);
 
     const payload = this.unprotect(r);
+    if (payload === null) return 'ok';
     this.noteRecordSeq(r.seq);
     switch (r.type) {
       case ContentType.handshake:
@@ -346,10 +367,11 @@ export abstract class Dtls12Endpoint {
     return false;
   }
 
-  private unprotect(r: DtlsRecord): Uint8Array {
+  /** null: a duplicate, which the network may make; it is dropped silently (RFC 6347 §4.1.2.6). */
+  private unprotect(r: DtlsRecord): Uint8Array | null {
     if (r.epoch === 0) return r.fragment;
     if (!this.readProtection) throw new ProtocolAlert('unexpected_message', `epoch ${r.epoch} record before keys`);
-    if (this.isReplay(r.seq)) throw new ProtocolAlert('unexpected_message', `replayed record seq ${r.seq} in epoch ${r.epoch}`);
+    if (this.isReplay(r.seq)) return null;
     const pt = this.readProtection.open(r.epoch, r.seq, r.type, r.version, r.fragment);
     if (pt === null) throw new ProtocolAlert('bad_record_mac', `record seq ${r.seq} in epoch ${r.epoch} failed authentication`);
     this.markSeen(r.seq);
@@ -391,6 +413,8 @@ export abstract class Dtls12Endpoint {
   private handleAlert(payload: Uint8Array): void {
     if (payload.length !== 2) throw new DecodeError(`Alert: ${payload.length} bytes, expected 2`);
     const name = ALERT_NAMES[payload[1]!] ?? `alert_${payload[1]}`;
+    // A warning other than close_notify does not end the connection (RFC 5246 §7.2).
+    if (payload[0] === 1 && payload[1] !== AlertDescription.close_notify) return;
     if (payload[1] === AlertDescription.close_notify) {
       this.state = 'closed';
       this.deadline_ms = null;
@@ -411,9 +435,7 @@ export abstract class Dtls12Endpoint {
         );
       this.beforeFragment(f);
       if (f.message_seq < this.nextRecvSeq) {
-        // A message of the peer's previous flight: ours was lost, so resend it. A repeated
-        // HelloVerifyRequest is not answered; the client's own timer covers that case.
-        if (f.msg_type !== HandshakeType.hello_verify_request) retransmitted = true;
+        if (this.repeatsWhatWeAnswered(f)) retransmitted = true;
         continue;
       }
       if (f.message_seq > this.nextRecvSeq + 16)
@@ -472,6 +494,20 @@ export abstract class Dtls12Endpoint {
 
   protected alertOnUnexpected(msg: HandshakeMessage, expected: string): never {
     throw new ProtocolAlert('unexpected_message', `got handshake type ${msg.msg_type} (message_seq ${msg.message_seq}) while expecting ${expected}`);
+  }
+
+  /**
+   * The last fragment of the message our last flight answered: the peer repeated its flight,
+   * so ours was lost. A repeated HelloVerifyRequest is not answered; the client's own timer
+   * covers that case ("No sane server ever retransmits HelloVerifyRequest", mbedTLS).
+   */
+  private repeatsWhatWeAnswered(f: HandshakeFragment): boolean {
+    return (
+      this.lastFlight.length > 0 &&
+      f.message_seq === this.answersSeq &&
+      f.fragment_offset + f.body.length === f.length &&
+      f.msg_type !== HandshakeType.hello_verify_request
+    );
   }
 
   /** True while part of a handshake message waits for its other fragments. */

@@ -57,8 +57,10 @@ export class Dtls12Server extends Dtls12Endpoint {
   }
 
   protected override beforeFragment(f: HandshakeFragment): void {
-    // Until a ClientHello is accepted the server keeps no state, so any message_seq is fresh.
-    if (this.step === 'wait_client_hello' && f.msg_type === HandshakeType.client_hello) this.resetReceiveSequence(f.message_seq);
+    // Until a ClientHello is accepted the server keeps no state, so any message_seq is fresh
+    // (the fragments of one ClientHello share theirs and are reassembled).
+    if (this.step === 'wait_client_hello' && f.msg_type === HandshakeType.client_hello && f.message_seq !== this.nextRecvSeq)
+      this.resetReceiveSequence(f.message_seq);
   }
 
   protected override acceptsRecordVersion(version: number): boolean {
@@ -126,7 +128,8 @@ export class Dtls12Server extends Dtls12Endpoint {
         const hvr = encodeHandshake(
           HandshakeType.hello_verify_request,
           msg.message_seq,
-          encodeHelloVerifyRequest({ server_version: DTLS_1_2, cookie: want }),
+          // RFC 6347 §4.2.1: a DTLS 1.2 server SHOULD put DTLS 1.0 here, whatever it will negotiate.
+          encodeHelloVerifyRequest({ server_version: DTLS_1_0, cookie: want }),
         );
         this.sendStateless({ type: ContentType.handshake, epoch: 0, seq: this.helloRecordSeq, payload: hvr });
         return;
@@ -187,6 +190,6 @@ export class Dtls12Server extends Dtls12Endpoint {
     this.step = 'done';
     // The last flight of the handshake has no timer; it is resent when the client repeats its own.
     this.sendFlight([ccs, fin], now_ms, false);
-    this.finishHandshake();
+    this.finishHandshake(true);
   }
 }
