@@ -7,6 +7,7 @@ import { closest, InputError } from '../scenario/errors.js';
 import { loadScenario, type ResolvedVariant } from '../scenario/load_scenario.js';
 import { captureTrial } from '../pipeline/trial_capture.js';
 import { EXIT } from './exit_codes.js';
+import { Progress } from './progress.js';
 
 interface RunArgs {
   scenario: string;
@@ -66,7 +67,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (args.pcapVariant !== undefined && args.pcap === undefined) throw new InputError('--pcap-variant: only together with --pcap FILE');
     const pcapVariant = args.pcap === undefined ? undefined : pickVariant(scenario.variants, args.pcapVariant);
     const pcapTrial = wholeNumber('pcap-trial', args.pcapTrial, 0, scenario.trials - 1)!;
-    const report = runScenario(scenario);
+    const progress = new Progress();
+    const report = runScenario(scenario, (variant, done, total) => progress.update(variant, done, total));
+    progress.finish();
     if (pcapVariant) writeFileOr('--pcap', args.pcap!, captureTrial(pcapVariant, scenario.seed, pcapTrial).pcap);
     const text = args.format === 'json' ? formatJson(report) : formatTable(report);
     if (args.out !== undefined) {

@@ -86,11 +86,17 @@ function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSt
 }
 
 /** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
-export function simulateVariant(variant: ResolvedVariant, seed: number, trials: number): VariantReport {
+/** Called now and then during the trials of a variant: (variant name, trials done, trials). */
+export type ProgressListener = (variant: string, done: number, total: number) => void;
+
+export function simulateVariant(variant: ResolvedVariant, seed: number, trials: number, onProgress?: ProgressListener): VariantReport {
   const transcript = transcriptFor(variant, seed);
   const model = buildReplayModel(variant, transcript);
   const results: TrialResult[] = [];
-  for (let t = 0; t < trials; t++) results.push(runTrial(model, seed, t));
+  for (let t = 0; t < trials; t++) {
+    results.push(runTrial(model, seed, t));
+    if (onProgress && (t + 1) % 1000 === 0) onProgress(variant.name, t + 1, trials);
+  }
 
   const energies = results.map((r) => ({ client: endpointEnergy(model.client, r.states.client), server: endpointEnergy(model.server, r.states.server) }));
   const pick = (f: (r: TrialResult) => number) => results.map(f);
@@ -154,10 +160,10 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
   };
 }
 
-export function runScenario(scenario: ResolvedScenario): Report {
+export function runScenario(scenario: ResolvedScenario, onProgress?: ProgressListener): Report {
   validateBudgetMetrics(scenario.budgets);
   if (scenario.trials < 1) throw new InputError(`trials: got ${scenario.trials}, expected at least 1`);
-  const variants = scenario.variants.map((v) => simulateVariant(v, scenario.seed, scenario.trials));
+  const variants = scenario.variants.map((v) => simulateVariant(v, scenario.seed, scenario.trials, onProgress));
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'handshake-sim', version: PACKAGE_VERSION },
