@@ -1,5 +1,6 @@
 import { OP_IDS } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
+import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
 import { summariseHeap } from '../memory/stack_memory.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
@@ -119,6 +120,10 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     link: {
       profile: variant.link.profile.id,
       loss: variant.link.loss,
+      mean_frame_loss: {
+        client_to_server: meanFrameLoss(variant.link.loss.client_to_server),
+        server_to_client: meanFrameLoss(variant.link.loss.server_to_client),
+      },
       latency_ms: variant.link.latency_ms,
       jitter_ms: variant.link.jitter_ms,
       bitrate_bps: variant.link.bitrate_bps,

@@ -3,13 +3,14 @@ import { opPricer } from '../device/pricing.js';
 import { frameDatagram } from '../link/framing.js';
 import type { ResolvedEndpoint, ResolvedVariant } from '../scenario/load_scenario.js';
 import type { Transcript } from '../transcript/types.js';
+import type { DirectionalLoss, LossProcess } from '../link/loss_model.js';
 
 export interface ReplayDatagram {
   frames: number;
   bytes: number;
   bytes_on_air: number;
   airtime_ms: number;
-  /** The datagram arrives only if every one of its frames does. */
+  /** The datagram arrives only if every one of its frames does (per-frame Bernoulli loss in its direction). */
   delivery_probability: number;
 }
 
@@ -44,7 +45,7 @@ export interface ReplayModel {
   flights: ReplayFlight[];
   client: EndpointModel;
   server: EndpointModel;
-  loss: number;
+  loss: DirectionalLoss;
   latency_ms: number;
   jitter_ms: number;
   /** The client's deadline for the whole handshake (a day when the scenario sets none). */
@@ -81,6 +82,11 @@ function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: Resolv
   };
 }
 
+/** For Bernoulli loss, the chance all `frames` arrive; a Gilbert–Elliott chain decides per frame instead. */
+function deliveryProbability(p: LossProcess, frames: number): number {
+  return p.model === 'bernoulli' ? (1 - p.frame_loss) ** frames : Number.NaN;
+}
+
 export function buildReplayModel(variant: ResolvedVariant, transcript: Transcript): ReplayModel {
   if (!transcript.outcome.completed) throw new Error('a failed handshake has nothing to replay');
   const flights = transcript.flights
@@ -97,7 +103,7 @@ export function buildReplayModel(variant: ResolvedVariant, transcript: Transcrip
           bytes: d.length,
           bytes_on_air: frames.reduce((n, f) => n + f.bytes_on_air, 0),
           airtime_ms: frames.reduce((n, f) => n + f.airtime_ms, 0),
-          delivery_probability: (1 - variant.link.loss) ** frames.length,
+          delivery_probability: deliveryProbability(variant.link.loss[f.from === 'client' ? 'client_to_server' : 'server_to_client'], frames.length),
         };
       }),
     }));

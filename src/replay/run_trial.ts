@@ -1,5 +1,6 @@
 import type { EndpointRole } from '../crypto/ops.js';
 import { EventQueue } from './event_queue.js';
+import { GilbertElliottChain, type LossProcess } from '../link/loss_model.js';
 import { Prng, STREAM } from './prng.js';
 import type { EndpointModel, ReplayModel } from './replay_model.js';
 
@@ -68,6 +69,12 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
   // compared side by side differ by their configuration rather than by luck.
   const lossRng = new Prng(seed, trial, STREAM.loss);
   const jitterRng = new Prng(seed, trial, STREAM.jitter);
+  // Bursty directions run a Gilbert–Elliott chain frame by frame; Bernoulli ones draw per datagram.
+  const chainFor = (p: LossProcess) => (p.model === 'gilbert-elliott' ? new GilbertElliottChain(p, lossRng) : undefined);
+  const chains: Record<EndpointRole, GilbertElliottChain | undefined> = {
+    client: chainFor(model.loss.client_to_server),
+    server: chainFor(model.loss.server_to_client),
+  };
   const flights = model.flights;
   const last = flights.length;
   const queue = new EventQueue<Event>();
@@ -100,7 +107,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
       datagramsSent++;
       framesSent += d.frames;
       bytesOnAir += d.bytes_on_air;
-      const delivered = lossRng.next() < d.delivery_probability;
+      const delivered = framesArrive(chains[who], d, lossRng);
       if (delivered) {
         const delay = model.latency_ms + (model.jitter_ms > 0 ? jitterRng.next() * model.jitter_ms : 0);
         queue.push(t + delay, { kind: 'arrive', to: other(who), flight: index, datagram: i, copy });
@@ -220,6 +227,13 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
       if (flightAt(answer).arms_timer) armTimer(ev.to, txEnd);
     }
   }
+}
+
+function framesArrive(chain: GilbertElliottChain | undefined, d: ReplayModel['flights'][number]['datagrams'][number], rng: Prng): boolean {
+  if (!chain) return rng.next() < d.delivery_probability;
+  let all = true;
+  for (let k = 0; k < d.frames; k++) if (chain.frameLost()) all = false; // every frame moves the chain
+  return all;
 }
 
 function newState(model: EndpointModel, expecting: number): EndpointState {

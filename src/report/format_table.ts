@@ -20,6 +20,15 @@ function table(headers: string[], rows: string[][], rightAlign: boolean[]): stri
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+function lossText(v: VariantReport): string {
+  const one = (p: VariantReport['link']['loss']['client_to_server'], mean: number) =>
+    p.model === 'bernoulli' ? `loss ${p.frame_loss}` : `bursty loss, mean ${num(mean)}`;
+  const m = v.link.mean_frame_loss;
+  const up = one(v.link.loss.client_to_server, m.client_to_server);
+  const down = one(v.link.loss.server_to_client, m.server_to_client);
+  return up === down ? up : `client to server ${up}, server to client ${down}`;
+}
+
 function summary(vs: VariantReport[]): string {
   const headers = ['variant', 'success', 'time p50', 'time p95', 'time max', 'client mAh p95', 'server mAh p95', 'on-air B p95', 'retx p95', 'heap client', 'heap server'];
   const rows = vs.map((v) => [
@@ -62,7 +71,7 @@ export function formatTable(report: Report): string {
   for (const v of report.variants) {
     parts.push(
       '',
-      `${v.name}: ${v.protocol} ${v.auth} ${v.cipher_suite}; client ${v.client.device}/${v.client.stack}, server ${v.server.device}/${v.server.stack}; link ${v.link.profile} (loss ${v.link.loss}, mtu ${v.link.mtu_bytes} B)`,
+      `${v.name}: ${v.protocol} ${v.auth} ${v.cipher_suite}; client ${v.client.device}/${v.client.stack}, server ${v.server.device}/${v.server.stack}; link ${v.link.profile} (${lossText(v)}, mtu ${v.link.mtu_bytes} B)`,
       flights(v),
       '',
       ops(v),

@@ -1,3 +1,4 @@
+import type { DirectionalLoss } from '../link/loss_model.js';
 import type { Distribution } from './stats.js';
 
 /** JSON report, schema "handshake-sim/report@1". README "Report (JSON)" documents every field. */
@@ -49,7 +50,17 @@ export interface VariantReport {
   cipher_suite: string;
   client: { device: string; stack: string };
   server: { device: string; stack: string };
-  link: { profile: string; loss: number; latency_ms: number; jitter_ms: number; bitrate_bps: number; mtu_bytes: number };
+  link: {
+    profile: string;
+    /** The loss process per direction, as resolved from the scenario. */
+    loss: DirectionalLoss;
+    /** Long-run fraction of frames lost, per direction. */
+    mean_frame_loss: { client_to_server: number; server_to_client: number };
+    latency_ms: number;
+    jitter_ms: number;
+    bitrate_bps: number;
+    mtu_bytes: number;
+  };
   timers: {
     client: { initial_ms: number; max_ms: number; give_up_ms: number | null; gives_up_at_capped_expiry: boolean };
     server: { initial_ms: number; max_ms: number; gives_up_at_capped_expiry: boolean };

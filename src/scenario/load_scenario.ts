@@ -2,13 +2,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
 import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
-import { configSchema, scenarioSchema, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
+import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
+import { configSchema, scenarioSchema, type LossSpec, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
 import { parseOrThrow } from './zod_errors.js';
 
 /** The link as the replay uses it: the profile's figures with the scenario's overrides applied. */
 export interface LinkParameters {
   profile: LinkProfile;
-  loss: number;
+  loss: DirectionalLoss;
   latency_ms: number;
   jitter_ms: number;
   bitrate_bps: number;
@@ -100,11 +101,24 @@ function resolveEndpoint(
   return { device, stack, timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry } };
 }
 
+function resolveDirection(spec: Exclude<LossSpec, { client_to_server: unknown }>): LossProcess {
+  if (typeof spec === 'number') return { model: 'bernoulli', frame_loss: spec };
+  if ('mean' in spec) return gilbertFromMeanAndBurst(spec.mean, spec.burst_frames);
+  return { model: 'gilbert-elliott', p_good_to_bad: spec.p_good_to_bad, p_bad_to_good: spec.p_bad_to_good, loss_in_good: spec.loss_in_good, loss_in_bad: spec.loss_in_bad };
+}
+
+function resolveLoss(spec: LossSpec): DirectionalLoss {
+  if (typeof spec === 'object' && 'client_to_server' in spec)
+    return { client_to_server: resolveDirection(spec.client_to_server), server_to_client: resolveDirection(spec.server_to_client) };
+  const both = resolveDirection(spec);
+  return { client_to_server: both, server_to_client: both };
+}
+
 function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
   const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
   const link: LinkParameters = {
     profile,
-    loss: config.link.loss ?? profile.loss.value,
+    loss: resolveLoss(config.link.loss ?? profile.loss.value),
     latency_ms: config.link.latency_ms ?? profile.latency_ms.value,
     jitter_ms: config.link.jitter_ms ?? profile.jitter_ms.value,
     bitrate_bps: config.link.bitrate_bps ?? profile.bitrate_bps.value,

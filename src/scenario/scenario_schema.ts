@@ -17,12 +17,48 @@ export const endpointSchema = z
   })
   .strict();
 
+const probability = z.number().min(0).max(1);
+
+/** Bursty loss: by mean and burst length, or by the chain's own parameters. */
+const gilbertElliottSchema = z.union([
+  z
+    .object({
+      model: z.literal('gilbert-elliott'),
+      /** Long-run fraction of frames lost. */
+      mean: z.number().min(0).max(0.999),
+      /** Mean number of consecutive frames lost in a burst. */
+      burst_frames: z.number().min(1),
+    })
+    .strict(),
+  z
+    .object({
+      model: z.literal('gilbert-elliott'),
+      p_good_to_bad: probability,
+      p_bad_to_good: z.number().gt(0).max(1),
+      loss_in_good: probability.default(0),
+      loss_in_bad: probability.default(1),
+    })
+    .strict(),
+]);
+
+/** One direction: a per-frame loss probability, or a Gilbert–Elliott chain. */
+const directionLossSchema = z.union([probability, gilbertElliottSchema]);
+
+export const lossSchema = z.union([
+  directionLossSchema,
+  z.object({ client_to_server: directionLossSchema, server_to_client: directionLossSchema }).strict(),
+]);
+export type LossSpec = z.infer<typeof lossSchema>;
+
 export const linkSchema = z
   .object({
     /** A link profile id (profiles/links/ID.yaml) or a path. */
     profile: profileRef,
-    /** Probability that one link frame is lost, each direction, independently. */
-    loss: z.number().min(0).max(1).optional(),
+    /**
+     * Frame loss: a probability per frame (both directions, independent), a Gilbert–Elliott
+     * chain for bursts, or {client_to_server, server_to_client} with either in each direction.
+     */
+    loss: lossSchema.optional(),
     latency_ms: z.number().min(0).optional(),
     /** Extra one-way delay drawn uniformly from [0, jitter_ms] per datagram. */
     jitter_ms: z.number().min(0).optional(),

@@ -42,6 +42,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** A union branch that failed only because the value is of another type: not what the user meant. */
+const wrongType = (errs: z.core.$ZodIssue[]): boolean =>
+  errs.every(
+    (e) => e.path.length === 0 && (e.code === 'invalid_type' || (e.code === 'invalid_union' && e.errors.every(wrongType))),
+  );
+
+/** How many problems an issue stands for, looking into nested unions (their closest branch). */
+function leafCount(issue: z.core.$ZodIssue): number {
+  if (issue.code === 'unrecognized_keys') return issue.keys.length;
+  if (issue.code !== 'invalid_union') return 1;
+  const relevant = issue.errors.filter((errs) => !wrongType(errs));
+  if (relevant.length === 0) return 1;
+  return Math.min(...relevant.map((errs) => errs.reduce((n, e) => n + leafCount(e), 0)));
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType): string[] {
   const where = formatPath(issue.path);
   const got = valueAt(input, issue.path);
@@ -66,6 +81,20 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodTyp
       return [`${where}: got ${showValue(got)}, expected ${issue.origin === 'string' || issue.origin === 'array' ? 'length ' : ''}${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`];
     case 'too_big':
       return [`${where}: got ${showValue(got)}, expected ${issue.origin === 'string' || issue.origin === 'array' ? 'length ' : ''}${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`];
+    case 'invalid_union': {
+      // Keep the branches that got past the type check: the user meant one of those.
+      const relevant = issue.errors.filter((errs) => !wrongType(errs));
+      const branches = issue.errors.map((errs) => errs.map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as z.core.$ZodIssue));
+      if (relevant.length > 0) {
+        const weight = (errs: z.core.$ZodIssue[]) => errs.reduce((n, e) => n + leafCount(e), 0);
+        const best = relevant.reduce((a, b) => (weight(b) < weight(a) ? b : a));
+        return best.map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as z.core.$ZodIssue).flatMap((e) => describeIssue(e, input, schema));
+      }
+      const expectedTypes = (errs: z.core.$ZodIssue[]): string[] =>
+        errs.flatMap((e) => (e.code === 'invalid_type' ? [e.expected] : e.code === 'invalid_union' ? e.errors.flatMap(expectedTypes) : []));
+      const expected = [...new Set(branches.flatMap(expectedTypes))];
+      return [`${where}: ${got === undefined ? 'missing' : `got ${showValue(got)}`}, expected ${expected.join(' or ')}`];
+    }
     default:
       return [`${where}: got ${showValue(got)}: ${issue.message}`];
   }

@@ -145,7 +145,8 @@ describe('the replay model uses these frames', () => {
     const variant = scenario.variants[0]!;
     const transcript = transcriptFor(variant, scenario.seed);
     const model = buildReplayModel(variant, transcript);
-    expect(variant.link.loss).toBe(0.05);
+    expect(variant.link.loss.client_to_server).toEqual({ model: 'bernoulli', frame_loss: 0.05 });
+    expect(variant.link.loss.server_to_client).toEqual({ model: 'bernoulli', frame_loss: 0.05 });
     let checked = 0;
     for (const f of model.flights) {
       const tf = transcript.flights[f.index - 1]!;

@@ -9,10 +9,13 @@
  * as long as no flight is sent 100 times or more.
  */
 import type { EndpointRole } from '../../src/crypto/ops.js';
+import type { DirectionalLoss, LossProcess } from '../../src/link/loss_model.js';
 import type { EndpointModel, ReplayDatagram, ReplayFlight, ReplayModel } from '../../src/replay/replay_model.js';
 import type { TrialResult } from '../../src/replay/run_trial.js';
 
 export const DIGIT_BASE = 100;
+
+const NO_LOSS: LossProcess = { model: 'bernoulli', frame_loss: 0 };
 
 /** bytes_on_air that flight `index` (1-based) contributes per transmission. */
 export const tag = (index: number): number => DIGIT_BASE ** (index - 1);
@@ -112,7 +115,8 @@ export interface ModelOptions {
   give_up_ms?: number;
   latency_ms?: number;
   jitter_ms?: number;
-  loss?: number;
+  /** The model's loss processes: only Gilbert–Elliott ones act; Bernoulli loss is each datagram's delivery_probability. */
+  loss?: DirectionalLoss;
 }
 
 export function handshakeModel(shape: keyof typeof SHAPES, o: ModelOptions = {}): ReplayModel {
@@ -127,7 +131,7 @@ export function handshakeModel(shape: keyof typeof SHAPES, o: ModelOptions = {})
     flights,
     client: endpoint(steps, o.client),
     server: endpoint(steps, o.server),
-    loss: o.loss ?? 0,
+    loss: o.loss ?? { client_to_server: NO_LOSS, server_to_client: NO_LOSS },
     latency_ms: o.latency_ms ?? 0,
     jitter_ms: o.jitter_ms ?? 0,
     // Far beyond any exchange the tests expect to finish (about 170 expiries of a 60 s timer), but

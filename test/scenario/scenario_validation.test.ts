@@ -22,7 +22,8 @@ describe('scenario validation', () => {
     expect(s.variants.map((v) => v.name)).toEqual(['baseline']);
     const v = s.variants[0]!;
     expect(v.config).toMatchObject({ protocol: 'dtls1.2', auth: 'psk', cipher_suite: 'TLS_PSK_WITH_AES_128_CCM_8', cookie: true });
-    expect(v.link).toMatchObject({ loss: 0.1, latency_ms: 0.32, jitter_ms: 2.24, bitrate_bps: 250000, mtu_bytes: 1232 });
+    const bernoulli = { model: 'bernoulli', frame_loss: 0.1 };
+    expect(v.link).toMatchObject({ loss: { client_to_server: bernoulli, server_to_client: bernoulli }, latency_ms: 0.32, jitter_ms: 2.24, bitrate_bps: 250000, mtu_bytes: 1232 });
     // RFC 6347 timers from the mbedTLS profile; no deadline: mbedTLS abandons a flight itself.
     expect(v.client.timers).toEqual({ initial_ms: 1000, max_ms: 60000, give_up_ms: null, gives_up_at_capped_expiry: true });
   });
@@ -58,9 +59,9 @@ describe('scenario validation', () => {
 
   it('merges variant overrides over the base', () => {
     const s = loadScenario(tempScenario(`${MINIMAL_SCENARIO}variants:\n  - name: a\n  - name: b\n    cookie: false\n    link: { loss: 0.3 }\n`));
-    expect(s.variants.map((v) => [v.name, v.config.cookie, v.link.loss, v.link.profile.id])).toEqual([
-      ['a', true, 0.1, 'ieee802154-6lowpan'],
-      ['b', false, 0.3, 'ieee802154-6lowpan'],
+    expect(s.variants.map((v) => [v.name, v.config.cookie, v.link.loss.server_to_client, v.link.profile.id])).toEqual([
+      ['a', true, { model: 'bernoulli', frame_loss: 0.1 }, 'ieee802154-6lowpan'],
+      ['b', false, { model: 'bernoulli', frame_loss: 0.3 }, 'ieee802154-6lowpan'],
     ]);
   });
 
