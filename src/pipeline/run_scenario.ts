@@ -19,10 +19,6 @@ const enc = new TextEncoder();
 /** Stage 1: the real handshake, once per variant. */
 export function transcriptFor(variant: ResolvedVariant, seed: number): Transcript {
   const c = variant.config;
-  const buffersOf = (m: ResolvedVariant['client']['stack']['memory']) => ({
-    in_content_len: m.in_content_len.value,
-    out_content_len: m.out_content_len.value,
-  });
   const transcript = buildDtls12PskTranscript({
     seed,
     cipher_suite: c.cipher_suite,
@@ -34,10 +30,10 @@ export function transcriptFor(variant: ResolvedVariant, seed: number): Transcrip
     initial_timeout_ms: variant.client.timers.initial_ms,
     max_timeout_ms: variant.client.timers.max_ms,
     application_data_bytes: c.application_data_bytes,
-    client: { memory: variant.client.stack.memory, buffers: buffersOf(variant.client.stack.memory) },
+    client: { memory: variant.client.stack.memory, buffers: variant.client.buffers },
     server: {
       memory: variant.server.stack.memory,
-      buffers: buffersOf(variant.server.stack.memory),
+      buffers: variant.server.buffers,
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },
@@ -86,6 +82,18 @@ function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSt
   return rows;
 }
 
+/** Does the stack's peak heap plus the application's reserve fit the device's RAM? */
+function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server', { peak_heap_bytes: number }>): string[] {
+  return (['client', 'server'] as const).flatMap((role) => {
+    const ep = variant[role];
+    const need = heap[role].peak_heap_bytes + ep.ram_reserve_bytes;
+    const ram = ep.device.ram_bytes.value;
+    return need > ram
+      ? [`${role}: peak heap ${heap[role].peak_heap_bytes} B + reserve ${ep.ram_reserve_bytes} B = ${need} B exceeds the RAM of ${ep.device.id} (${ram} B)`]
+      : [];
+  });
+}
+
 /** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
 /** Called now and then during the trials of a variant: (variant name, trials done, trials). */
 export type ProgressListener = (variant: string, done: number, total: number) => void;
@@ -115,8 +123,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     protocol: variant.config.protocol,
     auth: variant.config.auth,
     cipher_suite: variant.config.cipher_suite,
-    client: { device: variant.client.device.id, stack: variant.client.stack.id },
-    server: { device: variant.server.device.id, stack: variant.server.stack.id },
+    client: { device: variant.client.device.id, stack: variant.client.stack.id, ...variant.client.buffers, ram_reserve_bytes: variant.client.ram_reserve_bytes },
+    server: { device: variant.server.device.id, stack: variant.server.stack.id, ...variant.server.buffers, ram_reserve_bytes: variant.server.ram_reserve_bytes },
     link: {
       profile: variant.link.profile.id,
       loss: variant.link.loss,
@@ -160,6 +168,7 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
     heap,
+    warnings: fitWarnings(variant, heap),
     flights: flightReports(transcript, model),
     ops,
   };

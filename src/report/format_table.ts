@@ -75,6 +75,7 @@ export function formatTable(report: Report): string {
       flights(v),
       '',
       ops(v),
+      ...v.warnings.map((w) => `warning: ${w}`),
     );
   }
   if (report.budgets.length > 0) {

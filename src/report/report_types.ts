@@ -43,13 +43,22 @@ export interface HeapReport {
   steady_state_heap_bytes: number;
 }
 
+export interface EndpointReport {
+  device: string;
+  stack: string;
+  /** Record buffer content lengths used (stack_options, else the stack's defaults). */
+  in_content_len: number;
+  out_content_len: number;
+  ram_reserve_bytes: number;
+}
+
 export interface VariantReport {
   name: string;
   protocol: string;
   auth: string;
   cipher_suite: string;
-  client: { device: string; stack: string };
-  server: { device: string; stack: string };
+  client: EndpointReport;
+  server: EndpointReport;
   link: {
     profile: string;
     /** The loss process per direction, as resolved from the scenario. */
@@ -82,6 +91,8 @@ export interface VariantReport {
   crypto_time_ms: { client: number; server: number };
   peak_heap_bytes: { client: number; server: number };
   heap: { client: HeapReport; server: HeapReport };
+  /** Things the engineer should know, e.g. the heap plus ram_reserve_bytes not fitting the device's RAM. */
+  warnings: string[];
   flights: FlightReport[];
   ops: OpReport[];
 }

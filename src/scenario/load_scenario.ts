@@ -29,6 +29,9 @@ export interface ResolvedEndpoint {
   device: DeviceProfile;
   stack: StackProfile;
   timers: RetransmissionTimers;
+  /** Record buffer content lengths: the scenario's stack_options, else the stack profile's. */
+  buffers: { in_content_len: number; out_content_len: number };
+  ram_reserve_bytes: number;
 }
 
 export interface ResolvedVariant {
@@ -98,7 +101,18 @@ function resolveEndpoint(
   const give_up_ms = config.timers.give_up_ms ?? null;
   if (give_up_ms === null && !gives_up_at_capped_expiry)
     throw new InputError(`${where}timers.give_up_ms: missing; stack ${stack.id} never abandons a handshake by itself, so the scenario must set a deadline`);
-  return { device, stack, timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry } };
+  const options = config[role].stack_options ?? {};
+  const buffers = {
+    in_content_len: options.in_content_len ?? stack.memory.in_content_len.value,
+    out_content_len: options.out_content_len ?? stack.memory.out_content_len.value,
+  };
+  return {
+    device,
+    stack,
+    timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry },
+    buffers,
+    ram_reserve_bytes: config[role].ram_reserve_bytes ?? 0,
+  };
 }
 
 function resolveDirection(spec: Exclude<LossSpec, { client_to_server: unknown }>): LossProcess {

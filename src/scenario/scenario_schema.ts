@@ -8,12 +8,25 @@ import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
 
 const profileRef = z.string().min(1);
 
+/** Build-time settings of the stack (the mbedTLS names in comments). Default: the stack profile's. */
+export const stackOptionsSchema = z
+  .object({
+    /** Input record buffer content length (MBEDTLS_SSL_IN_CONTENT_LEN). */
+    in_content_len: z.number().int().min(256).max(16384).optional(),
+    /** Output record buffer content length (MBEDTLS_SSL_OUT_CONTENT_LEN). */
+    out_content_len: z.number().int().min(256).max(16384).optional(),
+  })
+  .strict();
+
 export const endpointSchema = z
   .object({
     /** A device profile id (profiles/devices/ID.yaml) or a path to a profile file. */
     device: profileRef,
     /** A stack profile id (profiles/stacks/ID.yaml) or a path. */
     stack: profileRef,
+    stack_options: stackOptionsSchema.optional(),
+    /** RAM the application needs besides the DTLS stack's heap; the report warns when both do not fit. */
+    ram_reserve_bytes: z.number().int().min(0).optional(),
   })
   .strict();
 
