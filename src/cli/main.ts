@@ -5,6 +5,7 @@ import { InputError } from '../scenario/errors.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { EXIT } from './exit_codes.js';
 import { interopCommand } from './interop_command.js';
+import { linkCommand } from './link_command.js';
 import { profilesCommand } from './profiles_command.js';
 import { runCommand } from './run_command.js';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     .command(runCommand)
     .command(interopCommand)
     .command(profilesCommand)
+    .command(linkCommand)
     .demandCommand(1, 'name a command, e.g. handshake-sim run scenarios/quickstart.yaml')
     .strict()
     .recommendCommands()
