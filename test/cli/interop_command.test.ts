@@ -107,3 +107,18 @@ describe('handshake-sim interop: bad input exits 2', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('handshake-sim interop: our client against our server', () => {
+  it('over IPv6 loopback ([::1]), GCM, no cookie', async () => {
+    const port = await freePort();
+    const common = ['--psk-identity', 'node-7', '--psk', '00112233445566778899aabbccddeeff', '--cipher-suite', 'TLS_PSK_WITH_AES_128_GCM_SHA256', '--timeout-ms', '8000'];
+    const server = start(process.execPath, [CLI, 'interop', '--role', 'server', '--listen', `[::1]:${port}`, '--no-cookie', ...common]);
+    await server.waitFor(/listening on ::1:/);
+    const client = start(process.execPath, [CLI, 'interop', '--role', 'client', '--connect', `[::1]:${port}`, '--format', 'json', ...common]);
+    expect(await client.exited).toBe(0);
+    expect(await server.exited).toBe(0);
+    const r = JSON.parse(client.output());
+    expect(r).toMatchObject({ peer: `::1:${port}`, cipher_suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256', message_round_tripped: true });
+    expect(r.datagrams[1].messages).toEqual(['ServerHello', 'ServerHelloDone']);
+  });
+});
