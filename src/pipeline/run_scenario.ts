@@ -6,7 +6,7 @@ import { summariseHeap } from '../memory/stack_memory.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
 import { runTrial, type TrialResult } from '../replay/run_trial.js';
 import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
-import { REPORT_SCHEMA, type FlightReport, type OpReport, type Report, type VariantReport } from '../report/report_types.js';
+import { REPORT_SCHEMA, type FlightReport, type OpReport, type Report, type TrafficReport, type VariantReport } from '../report/report_types.js';
 import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import { InputError } from '../scenario/errors.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
@@ -94,6 +94,20 @@ function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server',
   });
 }
 
+function trafficReport(from: 'client' | 'server', results: TrialResult[], model: ReplayModel): TrafficReport {
+  const key = from === 'client' ? 'client_to_server' : 'server_to_client';
+  const sent = model.flights.filter((f) => f.from === from).flatMap((f) => f.datagrams);
+  const lossless = (f: (d: ReplayModel['flights'][number]['datagrams'][number]) => number) => sent.reduce((n, d) => n + f(d), 0);
+  const level = (k: keyof TrialResult['traffic']['client_to_server'], once: number) => ({ ...meanAndP95(results.map((r) => r.traffic[key][k])), lossless: once });
+  return {
+    records: level('records', lossless((d) => d.records)),
+    datagrams: level('datagrams', sent.length),
+    datagram_bytes: level('datagram_bytes', lossless((d) => d.bytes)),
+    frames: level('frames', lossless((d) => d.frames)),
+    bytes_on_air: level('bytes_on_air', lossless((d) => d.bytes_on_air)),
+  };
+}
+
 /** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
 /** Called now and then during the trials of a variant: (variant name, trials done, trials). */
 export type ProgressListener = (variant: string, done: number, total: number) => void;
@@ -164,6 +178,7 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
       lossless: model.flights.reduce((n, f) => n + f.datagrams.length, 0),
     },
     frames: { ...meanAndP95(pick((r) => r.frames_sent)), lossless: lossless('frames') },
+    traffic: { client_to_server: trafficReport('client', results, model), server_to_client: trafficReport('server', results, model) },
     retransmissions: meanAndP95(pick((r) => r.retransmissions)),
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },

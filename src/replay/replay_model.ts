@@ -2,11 +2,14 @@ import type { EndpointRole } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
 import { frameDatagram } from '../link/framing.js';
 import type { ResolvedEndpoint, ResolvedVariant } from '../scenario/load_scenario.js';
+import { describeDatagram } from '../transcript/describe_datagram.js';
 import type { Transcript } from '../transcript/types.js';
 import type { DirectionalLoss, LossProcess } from '../link/loss_model.js';
 
 export interface ReplayDatagram {
   frames: number;
+  /** DTLS records in the datagram. */
+  records: number;
   bytes: number;
   bytes_on_air: number;
   airtime_ms: number;
@@ -100,6 +103,7 @@ export function buildReplayModel(variant: ResolvedVariant, transcript: Transcrip
         const frames = frameDatagram(variant.link.profile, d.length, variant.link.bitrate_bps);
         return {
           frames: frames.length,
+          records: describeDatagram(d).records,
           bytes: d.length,
           bytes_on_air: frames.reduce((n, f) => n + f.bytes_on_air, 0),
           airtime_ms: frames.reduce((n, f) => n + f.airtime_ms, 0),

@@ -12,6 +12,17 @@ export interface StateTimes_ms {
   radio_rx: number;
 }
 
+/** What one direction put on the link during a trial, at three levels, retransmissions included. */
+export interface DirectionTraffic {
+  records: number;
+  datagrams: number;
+  /** UDP payload bytes: the records with their headers. */
+  datagram_bytes: number;
+  frames: number;
+  /** Link frames with every header. */
+  bytes_on_air: number;
+}
+
 export interface TrialResult {
   completed: boolean;
   /** Completion time, or the give-up time when the handshake failed. */
@@ -21,6 +32,7 @@ export interface TrialResult {
   datagrams_sent: number;
   frames_sent: number;
   bytes_on_air: number;
+  traffic: { client_to_server: DirectionTraffic; server_to_client: DirectionTraffic };
   states: Record<EndpointRole, StateTimes_ms>;
 }
 
@@ -92,6 +104,8 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
   let datagramsSent = 0;
   let framesSent = 0;
   let bytesOnAir = 0;
+  const zero = (): DirectionTraffic => ({ records: 0, datagrams: 0, datagram_bytes: 0, frames: 0, bytes_on_air: 0 });
+  const traffic = { client: zero(), server: zero() };
 
   const flightAt = (index: number) => flights[index - 1]!;
 
@@ -107,6 +121,12 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
       datagramsSent++;
       framesSent += d.frames;
       bytesOnAir += d.bytes_on_air;
+      const tr = traffic[who];
+      tr.records += d.records;
+      tr.datagrams++;
+      tr.datagram_bytes += d.bytes;
+      tr.frames += d.frames;
+      tr.bytes_on_air += d.bytes_on_air;
       const delivered = framesArrive(chains[who], d, lossRng);
       if (delivered) {
         const delay = model.latency_ms + (model.jitter_ms > 0 ? jitterRng.next() * model.jitter_ms : 0);
@@ -140,6 +160,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     datagrams_sent: datagramsSent,
     frames_sent: framesSent,
     bytes_on_air: bytesOnAir,
+    traffic: { client_to_server: { ...traffic.client }, server_to_client: { ...traffic.server } },
     states: { client: stateTimes(ep.client, time_ms), server: stateTimes(ep.server, time_ms) },
   });
 

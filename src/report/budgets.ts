@@ -20,6 +20,9 @@ export const METRIC_PATHS: readonly string[] = [
   ...under('bytes_on_air', [...meanP95, 'lossless']),
   ...under('datagrams', [...meanP95, 'lossless']),
   ...under('frames', [...meanP95, 'lossless']),
+  ...['client_to_server', 'server_to_client'].flatMap((dir) =>
+    ['records', 'datagrams', 'datagram_bytes', 'frames', 'bytes_on_air'].flatMap((lvl) => under(`traffic.${dir}.${lvl}`, [...meanP95, 'lossless'])),
+  ),
   ...under('retransmissions', meanP95),
   ...under('crypto_time_ms', ends),
   ...under('peak_heap_bytes', ends),

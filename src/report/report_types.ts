@@ -52,6 +52,15 @@ export interface EndpointReport {
   ram_reserve_bytes: number;
 }
 
+/** One direction's traffic per trial at three levels; `lossless` is a trial without loss. */
+export interface TrafficReport {
+  records: { mean: number | null; p95: number | null; lossless: number };
+  datagrams: { mean: number | null; p95: number | null; lossless: number };
+  datagram_bytes: { mean: number | null; p95: number | null; lossless: number };
+  frames: { mean: number | null; p95: number | null; lossless: number };
+  bytes_on_air: { mean: number | null; p95: number | null; lossless: number };
+}
+
 export interface VariantReport {
   name: string;
   protocol: string;
@@ -86,6 +95,8 @@ export interface VariantReport {
   bytes_on_air: { mean: number | null; p95: number | null; lossless: number };
   datagrams: { mean: number | null; p95: number | null; lossless: number };
   frames: { mean: number | null; p95: number | null; lossless: number };
+  /** Per direction: DTLS records, datagrams and link frames sent, every retransmission included. */
+  traffic: { client_to_server: TrafficReport; server_to_client: TrafficReport };
   retransmissions: MeanP95;
   /** CPU time of the handshake's crypto on each endpoint (lossless run). */
   crypto_time_ms: { client: number; server: number };

@@ -57,6 +57,7 @@ export function lostFirst(lost: number, index: number, over: { airtime_ms?: numb
   let reads = 0;
   return {
     frames: 1,
+    records: 1,
     bytes: 1,
     bytes_on_air: tag(index),
     airtime_ms: over.airtime_ms ?? 0,
@@ -70,7 +71,7 @@ export function lostFirst(lost: number, index: number, over: { airtime_ms?: numb
 }
 
 export function datagram(index: number, over: Partial<Omit<ReplayDatagram, 'bytes_on_air'>> = {}): ReplayDatagram {
-  return { frames: 1, bytes: 1, bytes_on_air: tag(index), airtime_ms: 0, delivery_probability: 1, ...over };
+  return { frames: 1, records: 1, bytes: 1, bytes_on_air: tag(index), airtime_ms: 0, delivery_probability: 1, ...over } as ReplayDatagram;
 }
 
 interface Shape {
