@@ -41,3 +41,45 @@ describe('DTLS 1.2 PSK handshake (lock step, lossless)', () => {
     expect(hex(a)).not.toBe(hex(c));
   });
 });
+
+describe('the transcript records every crypto op and memory event where it happens', () => {
+  const t = buildDtls12PskTranscript(pskSetup({ cookie: true }));
+  const at = (endpoint: 'client' | 'server', step: number) => t.ops.filter((o) => o.endpoint === endpoint && o.step === step).map((o) => o.op);
+
+  it('puts each op at the step (flight received) that triggered it, per endpoint, with its sizes', () => {
+    // Step 0: the client draws its 32-byte random and hashes its first ClientHello.
+    expect(t.ops.filter((o) => o.step === 0)).toEqual([
+      { endpoint: 'client', op: 'rng', step: 0, record_layer: false, bytes: 32 },
+      { endpoint: 'client', op: 'sha256.update', step: 0, record_layer: false, bytes: t.flights[0]!.bytes - 13 },
+    ]);
+    // Step 1: the stateless server computes the cookie (one HMAC) and nothing else.
+    expect(at('server', 1)).toEqual(['hmac_sha256']);
+    // Step 3: the server checks the cookie, draws its random and session id, hashes its flight.
+    expect(at('server', 3).filter((o) => o === 'hmac_sha256' || o === 'rng')).toEqual(['hmac_sha256', 'rng', 'rng']);
+    // Step 4: the client derives keys (PRF for master secret, key block, Finished) and encrypts its Finished.
+    expect(at('client', 4).filter((o) => o.startsWith('tls12_prf') || o.startsWith('aes'))).toEqual(['tls12_prf', 'tls12_prf', 'tls12_prf', 'aes128_ccm.encrypt']);
+    // Steps 5 and 6: each side decrypts the peer's Finished (a record-layer op) and checks it.
+    for (const [who, step] of [['server', 5], ['client', 6]] as const) {
+      const dec = t.ops.find((o) => o.endpoint === who && o.step === step && o.op === 'aes128_ccm.decrypt')!;
+      expect(dec).toMatchObject({ record_layer: true, bytes: 12 + 12, aad_bytes: 13 });
+    }
+    const prf = t.ops.find((o) => o.op === 'tls12_prf')!;
+    expect(prf).toMatchObject({ bytes: 'master secret'.length + 64, out_bytes: 48 });
+  });
+
+  it('records the stack memory model: setup, handshake parameters freed at the end, session keys kept', () => {
+    const client = t.memory.filter((m) => m.endpoint === 'client');
+    expect(client.map((m) => [m.label, Math.sign(m.bytes)])).toEqual([
+      ['ssl_context', 1],
+      ['ssl_config', 1],
+      ['drbg_context', 1],
+      ['in_record_buffer', 1],
+      ['out_record_buffer', 1],
+      ['handshake_params', 1],
+      ['session_keys', 1],
+      ['handshake_params', -1],
+    ]);
+    expect(client.find((m) => m.label === 'session_keys')!.step).toBe(4);
+    expect(client.at(-1)!.step).toBe(6);
+  });
+});
