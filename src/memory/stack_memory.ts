@@ -42,8 +42,6 @@ export function stackMemoryRecorder(
       case 'handshake_done':
         record('handshake_params', -model.handshake_params_bytes.value);
         return;
-      case 'endpoint_free':
-        return;
     }
   };
 }

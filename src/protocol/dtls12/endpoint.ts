@@ -10,7 +10,7 @@ import { RecordProtection } from './record_protection.js';
 import type { TrafficKeys } from './key_schedule.js';
 
 /** Lifecycle points a stack memory model turns into allocations and frees (src/memory/). */
-export type MemoryEvent = 'endpoint_init' | 'handshake_start' | 'keys_derived' | 'handshake_done' | 'endpoint_free';
+export type MemoryEvent = 'endpoint_init' | 'handshake_start' | 'keys_derived' | 'handshake_done';
 
 export interface Dtls12Options {
   /** Largest datagram the endpoint may send (UDP payload bytes). */
