@@ -23,6 +23,7 @@ interface InteropArgs {
   psk?: string;
   pskHint?: string;
   cookie: boolean;
+  extendedMasterSecret: boolean;
   mtu: number;
   message: string;
   timeoutMs: number;
@@ -102,6 +103,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       .option('psk', { type: 'string', requiresArg: true, describe: 'PSK in hex' })
       .option('psk-hint', { type: 'string', requiresArg: true, describe: 'server: send a ServerKeyExchange with this identity hint' })
       .option('cookie', { type: 'boolean', default: true, describe: 'server: HelloVerifyRequest cookie exchange (--no-cookie to skip)' })
+      .option('extended-master-secret', { type: 'boolean', default: true, describe: 'Offer/accept the extended master secret, RFC 7627 (--no-extended-master-secret to skip)' })
       .option('mtu', { type: 'number', requiresArg: true, default: 1200, describe: 'Largest datagram we send' })
       .option('message', { type: 'string', requiresArg: true, default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
       .option('timeout-ms', { type: 'number', requiresArg: true, default: 10_000, describe: 'Give up after this long' })
@@ -112,7 +114,14 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
     if (args.pskIdentity === undefined) throw new InputError('--psk-identity: missing; expected the PSK identity (--auth psk)');
     const identity = new TextEncoder().encode(args.pskIdentity);
     const psk = pskBytes(args.psk);
-    const common = { mtu_bytes: mtu, initial_timeout_ms: 1000, max_timeout_ms: 60_000, max_handshake_message_bytes: 16_384, cipher_suites: [args.cipherSuite] };
+    const common = {
+      mtu_bytes: mtu,
+      initial_timeout_ms: 1000,
+      max_timeout_ms: 60_000,
+      max_handshake_message_bytes: 16_384,
+      cipher_suites: [args.cipherSuite],
+      extended_master_secret: args.extendedMasterSecret,
+    };
     const crypto = (role: 'client' | 'server') => new MeteredCrypto(role, new OpMeter(), systemRandom);
 
     let session: UdpSession;

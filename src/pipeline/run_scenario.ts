@@ -30,10 +30,15 @@ export function transcriptFor(variant: ResolvedVariant, seed: number): Transcrip
     initial_timeout_ms: variant.client.timers.initial_ms,
     max_timeout_ms: variant.client.timers.max_ms,
     application_data_bytes: c.application_data_bytes,
-    client: { memory: variant.client.stack.memory, buffers: variant.client.buffers },
+    client: {
+      memory: variant.client.stack.memory,
+      buffers: variant.client.buffers,
+      extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
+    },
     server: {
       memory: variant.server.stack.memory,
       buffers: variant.server.buffers,
+      extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },

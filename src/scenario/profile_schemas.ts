@@ -87,6 +87,17 @@ export const giveUpRuleSchema = z
   })
   .strict();
 
+/** A behaviour of the stack on the wire, with where it is documented. */
+const wireSwitch = z.object({ enabled: z.boolean(), source: z.string().min(1) }).strict();
+
+/** What the stack sends by default (the start of its wire shape). */
+export const wireSchema = z
+  .object({
+    /** Offers / accepts the extended master secret (RFC 7627). */
+    extended_master_secret: wireSwitch,
+  })
+  .strict();
+
 export const stackProfileSchema = z
   .object({
     id,
@@ -106,6 +117,7 @@ export const stackProfileSchema = z
         session_id_bytes: wholeFigure(0, 32),
       })
       .strict(),
+    wire: wireSchema,
     memory: memoryModelSchema,
   })
   .strict();

@@ -118,6 +118,8 @@ export const configSchema = z
     link: linkSchema,
     /** HelloVerifyRequest cookie exchange (RFC 6347 §4.2.1). */
     cookie: z.boolean().default(true),
+    /** Extended master secret (RFC 7627) on both sides; default: what each stack does. */
+    extended_master_secret: z.boolean().optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
     timers: timersSchema.default({}),
     /** Application data each side sends once after the handshake (checks the keys; not timed). */
@@ -140,6 +142,7 @@ export const variantSchema = z
     server: endpointSchema.partial().optional(),
     link: linkSchema.partial().optional(),
     cookie: z.boolean().optional(),
+    extended_master_secret: z.boolean().optional(),
     psk: pskSchema.partial().optional(),
     timers: timersSchema.optional(),
     application_data_bytes: z.number().int().min(1).max(16384).optional(),
@@ -161,6 +164,7 @@ export const scenarioSchema = z
     server: configSchema.shape.server,
     link: configSchema.shape.link,
     cookie: configSchema.shape.cookie,
+    extended_master_secret: configSchema.shape.extended_master_secret,
     psk: configSchema.shape.psk,
     timers: configSchema.shape.timers,
     application_data_bytes: configSchema.shape.application_data_bytes,

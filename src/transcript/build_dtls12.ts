@@ -24,8 +24,8 @@ export interface Dtls12PskSetup {
   max_timeout_ms: number;
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
-  client: { memory: MemoryModel; buffers: BufferSizes };
-  server: { memory: MemoryModel; buffers: BufferSizes; cookie_bytes: number; session_id_bytes: number };
+  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean };
+  server: { memory: MemoryModel; buffers: BufferSizes; cookie_bytes: number; session_id_bytes: number; extended_master_secret: boolean };
   /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
   tamper?: (flight: number, datagram: number, bytes: Uint8Array) => Uint8Array;
 }
@@ -52,6 +52,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     psk_identity: setup.psk_identity,
     psk: setup.psk,
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
+    extended_master_secret: setup.client.extended_master_secret,
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
   const serverRandom = seededRandom(setup.seed, 'server');
@@ -65,6 +66,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     session_id_bytes: setup.server.session_id_bytes,
     peer_id: new TextEncoder().encode('client'),
     max_handshake_message_bytes: setup.server.buffers.in_content_len,
+    extended_master_secret: setup.server.extended_master_secret,
     onMemoryEvent: stackMemoryRecorder('server', setup.server.memory, setup.server.buffers, meter, memory),
   });
   const endpoints: Record<EndpointRole, Dtls12Endpoint> = { client, server };

@@ -21,7 +21,7 @@ const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
 const IDENTITY = 'Client_identity';
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const enc = new TextEncoder();
-const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384 };
+const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, extended_master_secret: true };
 
 const children: ChildProcessWithoutNullStreams[] = [];
 const drivers: UdpSession[] = [];
@@ -78,11 +78,11 @@ async function startOurServer(
 
 describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
   it.each([
-    { ...SUITES[0], hint: true },
-    { ...SUITES[0], hint: false },
-    { ...SUITES[1], hint: false },
-    { ...SUITES[2], hint: true },
-  ])('our client completes a $suite handshake with openssl s_server (hint: $hint)', async ({ suite, openssl, hint }) => {
+    { ...SUITES[0], hint: true, ems: true },
+    { ...SUITES[0], hint: false, ems: false },
+    { ...SUITES[1], hint: false, ems: true },
+    { ...SUITES[2], hint: true, ems: true },
+  ])('our client completes a $suite handshake with openssl s_server (hint: $hint, extended master secret: $ems)', async ({ suite, openssl, hint, ems }) => {
     const port = await freePort();
     const server = startOpenssl([
       's_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, ...(hint ? ['-psk_hint', 'gateway-7'] : []),
@@ -92,6 +92,7 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
 
     const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
       ...common,
+      extended_master_secret: ems,
       cipher_suites: [suite],
       psk_identity: enc.encode(IDENTITY),
       psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
@@ -105,6 +106,8 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
     expect(client.failure).toBeUndefined();
     expect(client.state).toBe('connected');
+    // OpenSSL 3 accepts RFC 7627 whenever it is offered; the keys then depend on it.
+    expect(client.extendedMasterSecret).toBe(ems);
     if (hint) expect(new TextDecoder().decode(client.serverIdentityHint)).toBe('gateway-7');
     else expect(client.serverIdentityHint).toBeUndefined();
 
@@ -127,8 +130,10 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', openssl, '-connect', `127.0.0.1:${port}`]);
     client.proc.stdin.write('hello from openssl\n');
     await client.waitFor(new RegExp(`Cipher is ${openssl}\n`), 10_000);
+    await client.waitFor(/Extended master secret: yes/, 10_000);
     expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
     expect(ours()!.state).toBe('connected');
+    expect(ours()!.extendedMasterSecret).toBe(true);
     expect(new TextDecoder().decode(ours()!.clientIdentity)).toBe(IDENTITY);
     expect(new TextDecoder().decode(driver.received[0])).toBe('hello from openssl\n');
     // Echo it back; s_client prints what it receives.

@@ -63,8 +63,14 @@ describe('the transcript records every crypto op and memory event where it happe
       const dec = t.ops.find((o) => o.endpoint === who && o.step === step && o.op === 'aes128_ccm.decrypt')!;
       expect(dec).toMatchObject({ record_layer: true, bytes: 12 + 12, aad_bytes: 13 });
     }
+    // The first PRF is the master secret: with RFC 7627 its seed is the 32-byte session hash.
     const prf = t.ops.find((o) => o.op === 'tls12_prf')!;
-    expect(prf).toMatchObject({ bytes: 'master secret'.length + 64, out_bytes: 48 });
+    expect(prf).toMatchObject({ bytes: 'extended master secret'.length + 32, out_bytes: 48 });
+    const classic = buildDtls12PskTranscript(pskSetup({ client: { ...pskSetup().client, extended_master_secret: false } }));
+    expect(classic.outcome).toEqual({ completed: true });
+    expect(classic.ops.find((o) => o.op === 'tls12_prf')).toMatchObject({ bytes: 'master secret'.length + 64, out_bytes: 48 });
+    // Without the extension the ClientHello is 6 bytes shorter: the extensions block length (2) and one empty extension (4).
+    expect(t.flights[0]!.bytes - classic.flights[0]!.bytes).toBe(2 + 4);
   });
 
   it('records the stack memory model: setup, handshake parameters freed at the end, session keys kept', () => {

@@ -13,7 +13,14 @@ const ID = new TextEncoder().encode('Client_identity');
 
 function pair(mtu: number, cookie = true) {
   const meter = new OpMeter();
-  const common = { mtu_bytes: mtu, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const] };
+  const common = {
+    mtu_bytes: mtu,
+    initial_timeout_ms: 1000,
+    max_timeout_ms: 60000,
+    max_handshake_message_bytes: 16384,
+    cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const],
+    extended_master_secret: true,
+  };
   const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(1, 'c')), { ...common, psk_identity: ID, psk: PSK });
   const server = new Dtls12Server(new MeteredCrypto('server', meter, seededRandom(1, 's')), {
     ...common,

@@ -6,13 +6,14 @@ import {
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_EXTENDED_MASTER_SECRET,
   EXT_RENEGOTIATION_INFO,
   HandshakeType,
   RANDOM_BYTES,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
 } from './constants.js';
 import { Dtls12Endpoint, type Dtls12Options, type HandshakeMessage } from './endpoint.js';
-import { masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import { extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
 import { encodeClientHello, type ClientHello } from './messages/client_hello.js';
 import { decodeFinished, decodeServerHelloDone } from './messages/finished.js';
 import { decodeHelloVerifyRequest } from './messages/hello_verify_request.js';
@@ -21,6 +22,8 @@ import { decodeServerHello } from './messages/server_hello.js';
 
 export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
+  /** Offer the extended master secret (RFC 7627). */
+  extended_master_secret: boolean;
   psk_identity: Uint8Array;
   psk: Uint8Array;
 }
@@ -33,6 +36,8 @@ export class Dtls12Client extends Dtls12Endpoint {
   private hello: ClientHello | undefined;
   private serverRandom: Uint8Array | undefined;
   private master: Uint8Array | undefined;
+  /** Both sides agreed on the extended master secret (RFC 7627). */
+  extendedMasterSecret = false;
   /** The server's PSK identity hint, when it sent a ServerKeyExchange. */
   serverIdentityHint: Uint8Array | undefined;
 
@@ -56,7 +61,7 @@ export class Dtls12Client extends Dtls12Endpoint {
       // extension, as mbedTLS clients do on an initial handshake (RFC 5746 §3.3).
       cipher_suites: [...this.clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
       compression_methods: [0],
-      extensions: [],
+      extensions: this.clientOptions.extended_master_secret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : [],
     };
     this.sendClientHello(now_ms);
   }
@@ -119,6 +124,11 @@ export class Dtls12Client extends Dtls12Endpoint {
     if (sh.compression_method !== 0)
       throw new ProtocolAlert('illegal_parameter', `ServerHello chose compression method ${sh.compression_method}`);
     for (const ext of sh.extensions) {
+      if (ext.type === EXT_EXTENDED_MASTER_SECRET && this.clientOptions.extended_master_secret) {
+        if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello extended_master_secret is not empty');
+        this.extendedMasterSecret = true;
+        continue;
+      }
       if (ext.type !== EXT_RENEGOTIATION_INFO)
         throw new ProtocolAlert('unsupported_extension', `ServerHello carries extension ${ext.type}, which was not offered`);
       // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
@@ -139,7 +149,9 @@ export class Dtls12Client extends Dtls12Endpoint {
     this.transcript.update(this.rawOf(cke));
 
     const pms = pskPremasterSecret(this.clientOptions.psk);
-    this.master = masterSecret(this.crypto, pms, this.hello!.random, this.serverRandom!);
+    this.master = this.extendedMasterSecret
+      ? extendedMasterSecret(this.crypto, pms, this.transcript.digest())
+      : masterSecret(this.crypto, pms, this.hello!.random, this.serverRandom!);
     this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.hello!.random, this.serverRandom!), true);
 
     const ccs = this.changeCipherSpecItem();

@@ -35,6 +35,9 @@ export const RANDOM_BYTES = 32;
 export const VERIFY_DATA_BYTES = 12;
 export const MAX_COOKIE_BYTES = 255;
 
+/** RFC 7627: extended_master_secret, an empty extension in both hellos. */
+export const EXT_EXTENDED_MASTER_SECRET = 0x0017;
+
 /** RFC 5746: the signalling cipher suite value and the extension for secure renegotiation. */
 export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 export const EXT_RENEGOTIATION_INFO = 0xff01;

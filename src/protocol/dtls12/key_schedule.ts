@@ -20,6 +20,14 @@ export function masterSecret(
   return crypto.tls12Prf(premaster, 'master secret', concatBytes(clientRandom, serverRandom), MASTER_SECRET_BYTES);
 }
 
+/**
+ * RFC 7627 §4: the master secret bound to the whole handshake, with session_hash = the
+ * transcript hash up to and including the ClientKeyExchange.
+ */
+export function extendedMasterSecret(crypto: MeteredCrypto, premaster: Uint8Array, sessionHash: Uint8Array): Uint8Array {
+  return crypto.tls12Prf(premaster, 'extended master secret', sessionHash, MASTER_SECRET_BYTES);
+}
+
 export interface TrafficKeys {
   client_write_key: Uint8Array;
   server_write_key: Uint8Array;

@@ -7,6 +7,7 @@ import {
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_EXTENDED_MASTER_SECRET,
   EXT_RENEGOTIATION_INFO,
   HandshakeType,
   RANDOM_BYTES,
@@ -15,7 +16,7 @@ import {
 import { Dtls12Endpoint, type Dtls12Options, type HandshakeMessage } from './endpoint.js';
 import type { HandshakeFragment } from './handshake_header.js';
 import { encodeHandshake } from './handshake_header.js';
-import { masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import { extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
 import { decodeClientHello, encodeClientHello, type ClientHello } from './messages/client_hello.js';
 import { decodeFinished } from './messages/finished.js';
 import { encodeHelloVerifyRequest } from './messages/hello_verify_request.js';
@@ -24,6 +25,8 @@ import { encodeServerHello } from './messages/server_hello.js';
 
 export interface Dtls12ServerOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
+  /** Accept the extended master secret when the client offers it (RFC 7627). */
+  extended_master_secret: boolean;
   /** Looks up the key for a client's PSK identity; undefined when unknown. */
   psk_for_identity: (identity: Uint8Array) => Uint8Array | undefined;
   psk_identity_hint?: Uint8Array;
@@ -44,6 +47,8 @@ export class Dtls12Server extends Dtls12Endpoint {
   private clientRandom: Uint8Array | undefined;
   private serverRandom: Uint8Array | undefined;
   private master: Uint8Array | undefined;
+  /** Both sides agreed on the extended master secret (RFC 7627). */
+  extendedMasterSecret = false;
   /** The identity the client authenticated with. */
   clientIdentity: Uint8Array | undefined;
   /** The record sequence number of the ClientHello being answered (HVR echoes it). */
@@ -138,6 +143,9 @@ export class Dtls12Server extends Dtls12Endpoint {
 
     this.options.onMemoryEvent?.('handshake_start');
     this.continueRecordSequenceFrom(this.helloRecordSeq);
+    const ems = ch.extensions.find((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
+    if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
+    this.extendedMasterSecret = ems !== undefined && this.serverOptions.extended_master_secret;
     this.suite = suite;
     this.clientRandom = ch.random;
     // The server's messages continue the client's numbering (RFC 6347 §4.2.2).
@@ -154,7 +162,10 @@ export class Dtls12Server extends Dtls12Endpoint {
           session_id: this.crypto.random(this.serverOptions.session_id_bytes),
           cipher_suite: suite.code,
           compression_method: 0,
-          extensions: this.secureRenegotiationOffered(ch) ? [{ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO }] : [],
+          extensions: [
+            ...(this.secureRenegotiationOffered(ch) ? [{ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO }] : []),
+            ...(this.extendedMasterSecret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
+          ],
         }),
       ),
     ];
@@ -173,7 +184,9 @@ export class Dtls12Server extends Dtls12Endpoint {
       throw new ProtocolAlert('unknown_psk_identity', `no key for PSK identity ${JSON.stringify(new TextDecoder().decode(identity))}`);
     this.clientIdentity = identity;
     this.transcript.update(msg.raw);
-    this.master = masterSecret(this.crypto, pskPremasterSecret(psk), this.clientRandom!, this.serverRandom!);
+    this.master = this.extendedMasterSecret
+      ? extendedMasterSecret(this.crypto, pskPremasterSecret(psk), this.transcript.digest())
+      : masterSecret(this.crypto, pskPremasterSecret(psk), this.clientRandom!, this.serverRandom!);
     this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.clientRandom!, this.serverRandom!), false);
     this.step = 'wait_change_cipher_spec';
   }
