@@ -24,6 +24,7 @@ interface InteropArgs {
   pskHint?: string;
   cookie: boolean;
   extendedMasterSecret: boolean;
+  maxFragmentLength?: number;
   mtu: number;
   message: string;
   timeoutMs: number;
@@ -104,6 +105,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       .option('psk-hint', { type: 'string', requiresArg: true, describe: 'server: send a ServerKeyExchange with this identity hint' })
       .option('cookie', { type: 'boolean', default: true, describe: 'server: HelloVerifyRequest cookie exchange (--no-cookie to skip)' })
       .option('extended-master-secret', { type: 'boolean', default: true, describe: 'Offer/accept the extended master secret, RFC 7627 (--no-extended-master-secret to skip)' })
+      .option('max-fragment-length', { type: 'number', requiresArg: true, describe: 'client: ask for this record size limit, RFC 6066 (512, 1024, 2048 or 4096)' })
       .option('mtu', { type: 'number', requiresArg: true, default: 1200, describe: 'Largest datagram we send' })
       .option('message', { type: 'string', requiresArg: true, default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
       .option('timeout-ms', { type: 'number', requiresArg: true, default: 10_000, describe: 'Give up after this long' })
@@ -131,7 +133,10 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       if (args.connect === undefined) throw new InputError('--connect: missing; the client needs the peer as HOST:PORT');
       if (args.listen !== undefined) throw new InputError('--listen: only for --role server');
       peer = parseAddress('connect', args.connect);
-      const client = new Dtls12Client(crypto('client'), { ...common, psk_identity: identity, psk });
+      const mfl = args.maxFragmentLength;
+      if (mfl !== undefined && ![512, 1024, 2048, 4096].includes(mfl))
+        throw new InputError(`--max-fragment-length: got ${String(mfl)}, expected 512, 1024, 2048 or 4096`);
+      const client = new Dtls12Client(crypto('client'), { ...common, psk_identity: identity, psk, ...(mfl !== undefined ? { max_fragment_length: mfl } : {}) });
       session = new UdpSession(client, isIP(peer.host) === 6 ? 'udp6' : 'udp4');
       await session.bind(isIP(peer.host) === 6 ? '::' : '0.0.0.0', 0);
       session.connect(peer);

@@ -26,6 +26,7 @@ export function transcriptFor(variant: ResolvedVariant, seed: number): Transcrip
     psk: Uint8Array.from(Buffer.from(c.psk.key, 'hex')),
     ...(c.psk.hint !== undefined ? { psk_identity_hint: enc.encode(c.psk.hint) } : {}),
     cookie: c.cookie,
+    ...(c.max_fragment_length !== undefined ? { max_fragment_length: c.max_fragment_length } : {}),
     mtu_bytes: variant.link.mtu_bytes,
     initial_timeout_ms: variant.client.timers.initial_ms,
     max_timeout_ms: variant.client.timers.max_ms,

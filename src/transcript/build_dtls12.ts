@@ -19,6 +19,8 @@ export interface Dtls12PskSetup {
   psk: Uint8Array;
   psk_identity_hint?: Uint8Array;
   cookie: boolean;
+  /** The client asks for this record plaintext limit (RFC 6066 §4). */
+  max_fragment_length?: number;
   mtu_bytes: number;
   initial_timeout_ms: number;
   max_timeout_ms: number;
@@ -53,6 +55,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     psk: setup.psk,
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
+    ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
   const serverRandom = seededRandom(setup.seed, 'server');

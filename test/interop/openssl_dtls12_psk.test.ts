@@ -144,6 +144,40 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     expect(client.output()).toMatch(/Protocol\s*: DTLSv1\.2/);
   });
 
+  it('max_fragment_length 512 both ways: our client asks s_server, s_client asks our server', async () => {
+    const port = await freePort();
+    const server = startOpenssl(['s_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-accept', `127.0.0.1:${port}`, '-naccept', '1']);
+    await server.waitFor(/ACCEPT/, 10_000);
+    const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
+      ...common,
+      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      max_fragment_length: 512,
+      psk_identity: enc.encode(IDENTITY),
+      psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+    });
+    const driver = new UdpSession(client);
+    drivers.push(driver);
+    await driver.bind('127.0.0.1', 0);
+    driver.connect({ host: '127.0.0.1', port });
+    client.start(Date.now());
+    driver.flush();
+    expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
+    expect(client.state).toBe('connected');
+    expect(client.maxPlaintextBytes).toBe(512); // OpenSSL echoed the extension
+    client.sendApplicationData(enc.encode('x'.repeat(700) + '\n')); // two records
+    driver.flush();
+    await server.waitFor(/x{700}/, 10_000);
+
+    const ours = await startOurServer(true);
+    const peer = startOpenssl(['s_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-maxfraglen', '512', '-connect', `127.0.0.1:${ours.port}`]);
+    peer.proc.stdin.write('hello\n');
+    expect(await ours.driver.until(() => ours.driver.received.length > 0, 10_000)).toBe(true);
+    // Our server echoed 512; OpenSSL would abort on a mismatching echo (RFC 6066 §4) and
+    // does not print the value, so the completed handshake and the limit we apply are the check.
+    expect(ours.server()!.maxPlaintextBytes).toBe(512);
+    await peer.waitFor(/Cipher is PSK-AES128-CCM8/, 10_000);
+  });
+
   it('openssl s_client with the wrong key is rejected by our server with bad_record_mac', async () => {
     const { port, driver, server: ours } = await startOurServer(true);
     const client = startOpenssl(['s_client', '-dtls1_2', '-psk', 'ff' + PSK_HEX.slice(2), '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-connect', `127.0.0.1:${port}`]);

@@ -142,3 +142,60 @@ describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () =
     expect(t.flights.some((f) => f.messages.some((m) => m.includes('(fragment')))).toBe(true);
   });
 });
+
+describe('max_fragment_length (RFC 6066 §4)', () => {
+  it('512: the server echoes it and both keep every record plaintext within 512 bytes', () => {
+    const { client, server } = pair(1200, false);
+    const c = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), seededRandom(2, 'c')), {
+      mtu_bytes: 1200,
+      initial_timeout_ms: 1000,
+      max_timeout_ms: 60000,
+      max_handshake_message_bytes: 16384,
+      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      extended_master_secret: true,
+      max_fragment_length: 512,
+      psk_identity: ID,
+      psk: PSK,
+    });
+    void client;
+    c.start(0);
+    for (let i = 0; i < 4; i++) {
+      const [from, to] = i % 2 === 0 ? [c, server] : [server, c];
+      for (const d of from.pollOutput()) to.handleDatagram(d, 0);
+    }
+    expect([c.state, server.state]).toEqual(['connected', 'connected']);
+    expect([c.maxPlaintextBytes, server.maxPlaintextBytes]).toEqual([512, 512]);
+    // 1200 bytes of application data go out as three records: 512 + 512 + 176.
+    c.sendApplicationData(new Uint8Array(1200).fill(7));
+    const out = c.pollOutput();
+    expect(out.map((d) => d.length - 13 - 8 - 8)).toEqual([512, 512, 176]);
+    for (const d of out) server.handleDatagram(d, 1);
+    expect(server.takeApplicationData().map((m) => m.length)).toEqual([512, 512, 176]);
+  });
+
+  it('a record above the negotiated limit is answered with record_overflow', () => {
+    const { client, server } = pair(1200, false);
+    const c = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), seededRandom(3, 'c')), {
+      mtu_bytes: 1200,
+      initial_timeout_ms: 1000,
+      max_timeout_ms: 60000,
+      max_handshake_message_bytes: 16384,
+      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+      extended_master_secret: true,
+      max_fragment_length: 512,
+      psk_identity: ID,
+      psk: PSK,
+    });
+    void client;
+    c.start(0);
+    for (let i = 0; i < 4; i++) {
+      const [from, to] = i % 2 === 0 ? [c, server] : [server, c];
+      for (const d of from.pollOutput()) to.handleDatagram(d, 0);
+    }
+    // The server breaks the agreement: a 600-byte record.
+    server.maxPlaintextBytes = 16384;
+    server.sendApplicationData(new Uint8Array(600));
+    for (const d of server.pollOutput()) c.handleDatagram(d, 1);
+    expect(c.failure).toMatchObject({ alert: 'record_overflow', raised_by: 'local' });
+  });
+});

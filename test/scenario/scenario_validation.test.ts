@@ -102,3 +102,19 @@ function messageOf(fn: () => unknown): string {
   }
   throw new Error('expected an InputError');
 }
+
+describe('max_fragment_length in a scenario', () => {
+  it('is offered by the client and accepted: the hellos grow by the 5-byte extension', async () => {
+    const { transcriptFor } = await import('../../src/pipeline/run_scenario.js');
+    const base = loadScenario(tempScenario(MINIMAL_SCENARIO));
+    const mfl = loadScenario(tempScenario(MINIMAL_SCENARIO + 'max_fragment_length: 1024\n'));
+    const a = transcriptFor(base.variants[0]!, 1).flights;
+    const b = transcriptFor(mfl.variants[0]!, 1).flights;
+    expect(b[0]!.bytes - a[0]!.bytes).toBe(5); // ClientHello
+    expect(b[3]!.bytes - a[3]!.bytes).toBe(5); // ServerHello echoes it
+  });
+
+  it('accepts only 512, 1024, 2048 or 4096', () => {
+    expect(() => loadScenario(tempScenario(MINIMAL_SCENARIO + 'max_fragment_length: 1000\n'))).toThrow(/max_fragment_length: got 1000/);
+  });
+});

@@ -7,7 +7,9 @@ import {
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
   EXT_EXTENDED_MASTER_SECRET,
+  EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
   RANDOM_BYTES,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -24,6 +26,8 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Offer the extended master secret (RFC 7627). */
   extended_master_secret: boolean;
+  /** Ask for a smaller record plaintext limit (RFC 6066 §4): 512, 1024, 2048 or 4096 bytes. */
+  max_fragment_length?: number;
   psk_identity: Uint8Array;
   psk: Uint8Array;
 }
@@ -61,7 +65,10 @@ export class Dtls12Client extends Dtls12Endpoint {
       // extension, as mbedTLS clients do on an initial handshake (RFC 5746 §3.3).
       cipher_suites: [...this.clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
       compression_methods: [0],
-      extensions: this.clientOptions.extended_master_secret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : [],
+      extensions: [
+        ...(this.clientOptions.extended_master_secret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
+        ...(this.mflCode() !== undefined ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) }] : []),
+      ],
     };
     this.sendClientHello(now_ms);
   }
@@ -71,6 +78,14 @@ export class Dtls12Client extends Dtls12Endpoint {
     this.transcript.update(this.rawOf(item));
     this.step = 'wait_server_hello';
     this.sendFlight([item], now_ms, true);
+  }
+
+  private mflCode(): number | undefined {
+    const want = this.clientOptions.max_fragment_length;
+    if (want === undefined) return undefined;
+    const code = Object.entries(MAX_FRAGMENT_LENGTH_CODES).find(([, bytes]) => bytes === want)?.[0];
+    if (code === undefined) throw new RangeError(`max_fragment_length ${want} is not one of 512, 1024, 2048, 4096`);
+    return Number(code);
   }
 
   protected override acceptsRecordVersion(version: number): boolean {
@@ -127,6 +142,13 @@ export class Dtls12Client extends Dtls12Endpoint {
       if (ext.type === EXT_EXTENDED_MASTER_SECRET && this.clientOptions.extended_master_secret) {
         if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello extended_master_secret is not empty');
         this.extendedMasterSecret = true;
+        continue;
+      }
+      if (ext.type === EXT_MAX_FRAGMENT_LENGTH && this.mflCode() !== undefined) {
+        // RFC 6066 §4: the server echoes the requested value or the client aborts.
+        if (ext.data.length !== 1 || ext.data[0] !== this.mflCode())
+          throw new ProtocolAlert('illegal_parameter', `ServerHello max_fragment_length ${ext.data[0]} differs from the requested ${this.mflCode()}`);
+        this.maxPlaintextBytes = this.clientOptions.max_fragment_length!;
         continue;
       }
       if (ext.type !== EXT_RENEGOTIATION_INFO)

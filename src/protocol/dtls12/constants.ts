@@ -35,6 +35,12 @@ export const RANDOM_BYTES = 32;
 export const VERIFY_DATA_BYTES = 12;
 export const MAX_COOKIE_BYTES = 255;
 
+/** RFC 6066 §4: max_fragment_length, one byte: 1..4 for 2^9..2^12 bytes of record plaintext. */
+export const EXT_MAX_FRAGMENT_LENGTH = 0x0001;
+export const MAX_FRAGMENT_LENGTH_CODES: Record<number, number> = { 1: 512, 2: 1024, 3: 2048, 4: 4096 };
+/** The record plaintext limit without the extension (RFC 5246 §6.2.1). */
+export const MAX_PLAINTEXT_BYTES = 2 ** 14;
+
 /** RFC 7627: extended_master_secret, an empty extension in both hellos. */
 export const EXT_EXTENDED_MASTER_SECRET = 0x0017;
 

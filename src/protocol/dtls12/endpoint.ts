@@ -2,7 +2,7 @@ import { DecodeError } from '../common/bytes.js';
 import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
 import type { CipherSuiteInfo } from './cipher_suites.js';
-import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, RECORD_HEADER_BYTES } from './constants.js';
+import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, MAX_PLAINTEXT_BYTES, RECORD_HEADER_BYTES } from './constants.js';
 import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
 import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
 import { decodeDatagram, encodeRecord, type DtlsRecord } from './record.js';
@@ -61,6 +61,8 @@ export abstract class Dtls12Endpoint {
   failure: EndpointFailure | undefined;
 
   protected suite: CipherSuiteInfo | undefined;
+  /** Largest record plaintext either side may send: 2^14, or what max_fragment_length negotiated. */
+  maxPlaintextBytes = MAX_PLAINTEXT_BYTES;
   protected transcript: RunningHash;
 
   private readonly outbox: Uint8Array[] = [];
@@ -140,7 +142,9 @@ export abstract class Dtls12Endpoint {
 
   sendApplicationData(data: Uint8Array): void {
     if (this.state !== 'connected') throw new Error(`cannot send application data in state ${this.state}`);
-    this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data));
+    // Records never exceed the negotiated plaintext limit (RFC 6066 §4).
+    for (let o = 0; o < data.length || o === 0; o += this.maxPlaintextBytes)
+      this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data.subarray(o, o + this.maxPlaintextBytes)));
   }
 
   takeApplicationData(): Uint8Array[] {
@@ -222,7 +226,7 @@ export abstract class Dtls12Endpoint {
   /** Splits a handshake message so each record fits the MTU (RFC 6347 §4.2.3). */
   private fragmentsOf(item: Extract<FlightItem, { kind: 'handshake' }>): HandshakeFragment[] {
     const expansion = item.epoch === 0 || !this.suite ? 0 : this.suite.record_iv_bytes + this.suite.tag_bytes;
-    const room = this.options.mtu_bytes - RECORD_HEADER_BYTES - HANDSHAKE_HEADER_BYTES - expansion;
+    const room = Math.min(this.options.mtu_bytes - RECORD_HEADER_BYTES - expansion, this.maxPlaintextBytes) - HANDSHAKE_HEADER_BYTES;
     if (room <= 0) throw new RangeError(`mtu ${this.options.mtu_bytes} leaves no room for a handshake fragment`);
     const out: HandshakeFragment[] = [];
     let offset = 0;
@@ -342,6 +346,8 @@ export abstract class Dtls12Endpoint {
 
     const payload = this.unprotect(r);
     if (payload === null) return 'ok';
+    if (payload.length > this.maxPlaintextBytes)
+      throw new ProtocolAlert('record_overflow', `record of ${payload.length} bytes exceeds the ${this.maxPlaintextBytes}-byte limit`);
     this.noteRecordSeq(r.seq);
     switch (r.type) {
       case ContentType.handshake:

@@ -8,7 +8,9 @@ import {
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
   EXT_EXTENDED_MASTER_SECRET,
+  EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
   RANDOM_BYTES,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -143,6 +145,9 @@ export class Dtls12Server extends Dtls12Endpoint {
 
     this.options.onMemoryEvent?.('handshake_start');
     this.continueRecordSequenceFrom(this.helloRecordSeq);
+    const mfl = ch.extensions.find((e) => e.type === EXT_MAX_FRAGMENT_LENGTH);
+    if (mfl && (mfl.data.length !== 1 || MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!] === undefined))
+      throw new ProtocolAlert('illegal_parameter', `ClientHello max_fragment_length ${mfl.data[0]} is not 1..4 (RFC 6066 §4)`);
     const ems = ch.extensions.find((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
     if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
     this.extendedMasterSecret = ems !== undefined && this.serverOptions.extended_master_secret;
@@ -165,10 +170,13 @@ export class Dtls12Server extends Dtls12Endpoint {
           extensions: [
             ...(this.secureRenegotiationOffered(ch) ? [{ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO }] : []),
             ...(this.extendedMasterSecret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
+            ...(mfl ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data }] : []),
           ],
         }),
       ),
     ];
+    // From the ServerHello on, both sides keep records within the negotiated length (RFC 6066 §4).
+    if (mfl) this.maxPlaintextBytes = MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!]!;
     const hint = this.serverOptions.psk_identity_hint;
     if (hint !== undefined) items.push(this.handshakeItem(HandshakeType.server_key_exchange, encodePskIdentity(hint)));
     items.push(this.handshakeItem(HandshakeType.server_hello_done, new Uint8Array(0)));
