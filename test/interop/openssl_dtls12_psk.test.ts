@@ -76,6 +76,24 @@ async function startOurServer(
   return { port: await driver.bind('127.0.0.1', 0), driver, server: () => server };
 }
 
+/** Our client behind a UDP session, started towards 127.0.0.1:port. */
+async function startOurClient(port: number, options: Partial<ConstructorParameters<typeof Dtls12Client>[1]>): Promise<{ client: Dtls12Client; driver: UdpSession }> {
+  const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
+    ...common,
+    cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+    psk_identity: enc.encode(IDENTITY),
+    psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+    ...options,
+  });
+  const driver = new UdpSession(client);
+  drivers.push(driver);
+  await driver.bind('127.0.0.1', 0);
+  driver.connect({ host: '127.0.0.1', port });
+  client.start(Date.now());
+  driver.flush();
+  return { client, driver };
+}
+
 describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
   it.each([
     { ...SUITES[0], hint: true, ems: true },
@@ -90,19 +108,7 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     ]);
     await server.waitFor(/ACCEPT/, 10_000);
 
-    const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
-      ...common,
-      extended_master_secret: ems,
-      cipher_suites: [suite],
-      psk_identity: enc.encode(IDENTITY),
-      psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
-    });
-    const driver = new UdpSession(client);
-    drivers.push(driver);
-    await driver.bind('127.0.0.1', 0);
-    driver.connect({ host: '127.0.0.1', port });
-    client.start(Date.now());
-    driver.flush();
+    const { client, driver } = await startOurClient(port, { extended_master_secret: ems, cipher_suites: [suite] });
     expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
     expect(client.failure).toBeUndefined();
     expect(client.state).toBe('connected');
@@ -148,19 +154,7 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     const port = await freePort();
     const server = startOpenssl(['s_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CCM8', '-accept', `127.0.0.1:${port}`, '-naccept', '1']);
     await server.waitFor(/ACCEPT/, 10_000);
-    const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
-      ...common,
-      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-      max_fragment_length: 512,
-      psk_identity: enc.encode(IDENTITY),
-      psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
-    });
-    const driver = new UdpSession(client);
-    drivers.push(driver);
-    await driver.bind('127.0.0.1', 0);
-    driver.connect({ host: '127.0.0.1', port });
-    client.start(Date.now());
-    driver.flush();
+    const { client, driver } = await startOurClient(port, { max_fragment_length: 512 });
     expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
     expect(client.state).toBe('connected');
     expect(client.maxPlaintextBytes).toBe(512); // OpenSSL echoed the extension

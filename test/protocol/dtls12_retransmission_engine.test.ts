@@ -143,26 +143,31 @@ describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () =
   });
 });
 
+/** A client asking for 512-byte records, handshaken in lock step with a no-cookie server. */
+function mflPair(seed: number) {
+  const { server } = pair(1200, false);
+  const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), seededRandom(seed, 'c')), {
+    mtu_bytes: 1200,
+    initial_timeout_ms: 1000,
+    max_timeout_ms: 60000,
+    max_handshake_message_bytes: 16384,
+    cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
+    extended_master_secret: true,
+    max_fragment_length: 512,
+    psk_identity: ID,
+    psk: PSK,
+  });
+  client.start(0);
+  for (let i = 0; i < 4; i++) {
+    const [from, to] = i % 2 === 0 ? [client, server] : [server, client];
+    for (const d of from.pollOutput()) to.handleDatagram(d, 0);
+  }
+  return { client, server };
+}
+
 describe('max_fragment_length (RFC 6066 §4)', () => {
   it('512: the server echoes it and both keep every record plaintext within 512 bytes', () => {
-    const { client, server } = pair(1200, false);
-    const c = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), seededRandom(2, 'c')), {
-      mtu_bytes: 1200,
-      initial_timeout_ms: 1000,
-      max_timeout_ms: 60000,
-      max_handshake_message_bytes: 16384,
-      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-      extended_master_secret: true,
-      max_fragment_length: 512,
-      psk_identity: ID,
-      psk: PSK,
-    });
-    void client;
-    c.start(0);
-    for (let i = 0; i < 4; i++) {
-      const [from, to] = i % 2 === 0 ? [c, server] : [server, c];
-      for (const d of from.pollOutput()) to.handleDatagram(d, 0);
-    }
+    const { client: c, server } = mflPair(2);
     expect([c.state, server.state]).toEqual(['connected', 'connected']);
     expect([c.maxPlaintextBytes, server.maxPlaintextBytes]).toEqual([512, 512]);
     // 1200 bytes of application data go out as three records: 512 + 512 + 176.
@@ -174,24 +179,7 @@ describe('max_fragment_length (RFC 6066 §4)', () => {
   });
 
   it('a record above the negotiated limit is answered with record_overflow', () => {
-    const { client, server } = pair(1200, false);
-    const c = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), seededRandom(3, 'c')), {
-      mtu_bytes: 1200,
-      initial_timeout_ms: 1000,
-      max_timeout_ms: 60000,
-      max_handshake_message_bytes: 16384,
-      cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-      extended_master_secret: true,
-      max_fragment_length: 512,
-      psk_identity: ID,
-      psk: PSK,
-    });
-    void client;
-    c.start(0);
-    for (let i = 0; i < 4; i++) {
-      const [from, to] = i % 2 === 0 ? [c, server] : [server, c];
-      for (const d of from.pollOutput()) to.handleDatagram(d, 0);
-    }
+    const { client: c, server } = mflPair(3);
     // The server breaks the agreement: a 600-byte record.
     server.maxPlaintextBytes = 16384;
     server.sendApplicationData(new Uint8Array(600));
