@@ -33,7 +33,3 @@ export interface OpRecord {
   aad_bytes?: number;
   out_bytes?: number;
 }
-
-export function isOpId(s: string): s is OpId {
-  return (OP_IDS as readonly string[]).includes(s);
-}

@@ -119,11 +119,3 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
   return d === 0;
 }
-
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
-
-export function fromHex(s: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(s, 'hex'));
-}
