@@ -1,8 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { opPricer } from '../device/pricing.js';
+import type { OpId } from '../crypto/ops.js';
 import { closest, InputError } from '../scenario/errors.js';
 import { listProfileIds, loadProfile, type ProfileKind } from '../scenario/load_profile.js';
-import type { DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
+import type { CycleCostId, DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
 import { PACKAGE_ROOT } from '../scenario/package_root.js';
 
 const KINDS: ProfileKind[] = ['device', 'stack', 'link'];
@@ -25,23 +26,45 @@ function figureRows(x: unknown, path = ''): FigureRow[] {
   return Object.entries(o).flatMap(([k, v]) => figureRows(v, path ? `${path}.${k}` : k));
 }
 
-/** Ops priced for 1 KiB of input on a device with a stack (all ops so far are symmetric). */
+/** Symmetric ops, priced for 1 KiB of input. */
 const SYMMETRIC_1KIB = [
   { op: 'sha256.update', label: 'SHA-256 (1 KiB absorbed)' },
   { op: 'hmac_sha256', label: 'HMAC-SHA256 (1 KiB message)' },
   { op: 'aes128_ccm.encrypt', label: 'AES-128-CCM encrypt (1 KiB)' },
+  { op: 'aes128_gcm.encrypt', label: 'AES-128-GCM encrypt (1 KiB)' },
+  { op: 'aes128_cbc.encrypt', label: 'AES-128-CBC encrypt (1 KiB)', figure: 'aes128_cbc.cycles_per_byte' },
   { op: 'rng', label: 'DRBG output (1 KiB)' },
-] as const;
+] as const satisfies readonly { op: OpId; label: string; figure?: CycleCostId }[];
+
+/** Public-key ops, priced whole, each from one cycle figure of the stack. */
+const ASYMMETRIC = [
+  { op: 'p256.keygen', label: 'P-256 key generation', figure: 'p256.keygen_cycles' },
+  { op: 'p256.ecdh', label: 'P-256 ECDH shared secret', figure: 'p256.ecdh_cycles' },
+  { op: 'p256.ecdsa_sign', label: 'ECDSA P-256 sign', figure: 'p256.ecdsa_sign_cycles' },
+  { op: 'p256.ecdsa_verify', label: 'ECDSA P-256 verify', figure: 'p256.ecdsa_verify_cycles' },
+  { op: 'x25519.keygen', label: 'X25519 key generation', figure: 'x25519.keygen_cycles' },
+  { op: 'x25519.ecdh', label: 'X25519 shared secret', figure: 'x25519.ecdh_cycles' },
+  { op: 'rsa2048.sign', label: 'RSA-2048 private (sign)', figure: 'rsa2048.private_cycles' },
+  { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)', figure: 'rsa2048.public_cycles' },
+] as const satisfies readonly { op: OpId; label: string; figure: CycleCostId }[];
 
 function opCosts(device: DeviceProfile, stack: StackProfile) {
   const table = stack.cycles[device.core];
   if (!table)
     throw new InputError(`--stack: stack ${stack.id} has no cycle table for core ${device.core} (device ${device.id}); it has: ${Object.keys(stack.cycles).join(', ')}`);
   const price = opPricer(device, stack);
-  return SYMMETRIC_1KIB.map(({ op, label }) => {
+  const symmetric = SYMMETRIC_1KIB.filter((o) => !('figure' in o) || table[o.figure] !== undefined).map(({ op, label }) => {
     const p = price({ op, bytes: 1024 });
     return { op, label, bytes: 1024, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ };
   });
+  const asymmetric = ASYMMETRIC.flatMap(({ op, label, figure }) => {
+    const f = table[figure];
+    if (f === undefined) return [];
+    const p = price({ op, bytes: 32 });
+    const source = [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join(' ');
+    return [{ op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ, source }];
+  });
+  return { symmetric, asymmetric };
 }
 
 function findKind(id: string): ProfileKind {
@@ -91,7 +114,8 @@ const showCommand: CommandModule<object, ShowArgs> = {
     const ops = stack ? opCosts(profile as DeviceProfile, stack) : undefined;
     const figures = figureRows(profile);
     if (args.format === 'json') {
-      process.stdout.write(JSON.stringify({ kind, id: profile.id, name: profile.name, figures, ...(ops ? { stack: stack!.id, ops } : {}) }, null, 2) + '\n');
+      const priced = ops ? { stack: stack!.id, ops: ops.symmetric, asymmetric_ops: ops.asymmetric } : {};
+      process.stdout.write(JSON.stringify({ kind, id: profile.id, name: profile.name, figures, ...priced }, null, 2) + '\n');
       return;
     }
     const out = [`${kind} ${profile.id}: ${profile.name}`, ''];
@@ -101,7 +125,9 @@ const showCommand: CommandModule<object, ShowArgs> = {
     }
     if (ops) {
       out.push('', `ops on ${profile.id} with ${stack!.id} (1 KiB of input each):`);
-      for (const o of ops) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+      for (const o of ops.symmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+      if (ops.asymmetric.length > 0) out.push('', `public-key ops on ${profile.id} with ${stack!.id} (whole op):`);
+      for (const o of ops.asymmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
     }
     process.stdout.write(out.join('\n') + '\n');
   },

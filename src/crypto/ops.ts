@@ -14,7 +14,18 @@ export const OP_IDS = [
   'aes128_ccm.decrypt', // bytes: ciphertext length (without tag); aad_bytes
   'aes128_gcm.encrypt', // bytes: plaintext length; aad_bytes
   'aes128_gcm.decrypt', // bytes: ciphertext length (without tag); aad_bytes
+  'sha256.hash', // bytes: one-shot digest of a message (the data a signature covers)
+  'aes128_cbc.encrypt', // bytes: padded plaintext (a whole number of 16-byte blocks)
+  'aes128_cbc.decrypt', // bytes: ciphertext (a whole number of 16-byte blocks)
   'rng', // bytes drawn from the DRBG
+  'p256.keygen', // an ephemeral secp256r1 key pair (ECDHE)
+  'p256.ecdh', // secp256r1 shared secret from our secret key and the peer's point
+  'p256.ecdsa_sign', // ECDSA P-256 over a 32-byte digest
+  'p256.ecdsa_verify', // ECDSA P-256 verification of a 32-byte digest
+  'x25519.keygen', // an ephemeral X25519 key pair
+  'x25519.ecdh', // X25519 shared secret
+  'rsa2048.sign', // RSA-2048 private-key operation (PKCS#1 v1.5 signature)
+  'rsa2048.verify', // RSA-2048 public-key operation (PKCS#1 v1.5 verification)
 ] as const;
 
 export type OpId = (typeof OP_IDS)[number];

@@ -54,6 +54,19 @@ export const cycleTableSchema = z
     /** Per GCM call: the counter-0 block for the tag, the AAD's GHASH block, the length block. */
     'aes128_gcm.setup_cycles': nonNegativeFigure,
     'rng.cycles_per_byte': nonNegativeFigure,
+    'aes128_cbc.cycles_per_byte': nonNegativeFigure.optional(),
+    /**
+     * Public-key operations, whole-op cycles. Optional: a stack that lists none can still price
+     * a PSK handshake; a handshake that needs one the table lacks is refused with a message.
+     */
+    'p256.keygen_cycles': nonNegativeFigure.optional(),
+    'p256.ecdh_cycles': nonNegativeFigure.optional(),
+    'p256.ecdsa_sign_cycles': nonNegativeFigure.optional(),
+    'p256.ecdsa_verify_cycles': nonNegativeFigure.optional(),
+    'x25519.keygen_cycles': nonNegativeFigure.optional(),
+    'x25519.ecdh_cycles': nonNegativeFigure.optional(),
+    'rsa2048.private_cycles': nonNegativeFigure.optional(),
+    'rsa2048.public_cycles': nonNegativeFigure.optional(),
   })
   .strict();
 export type CycleTable = z.infer<typeof cycleTableSchema>;

@@ -33,6 +33,19 @@ describe('handshake-sim profiles', () => {
     expect(table).toMatch(/AES-128-CCM encrypt \(1 KiB\) +1\.878 ms {2}software {2}31 mA/);
   });
 
+  it('prices each public-key op whole, with the source of its figure', () => {
+    const r = runCli(['profiles', 'show', 'cortex-m4-120', '--stack', 'mbedtls-2.28', '--format', 'json']);
+    const { asymmetric_ops } = JSON.parse(r.stdout);
+    const sign = asymmetric_ops.find((o: { op: string }) => o.op === 'p256.ecdsa_sign');
+    // 387 ms: mbed TLS benchmark on FRDM-K64F at 120 MHz (the profile's value), so 46.44 M cycles.
+    expect(sign).toMatchObject({ engine: 'software', current_mA: 31 });
+    expect(sign.time_ms).toBeCloseTo(387, 9);
+    expect(sign.source).toMatch(/FRDM-K64F/);
+    expect(asymmetric_ops.map((o: { op: string }) => o.op)).toEqual([
+      'p256.keygen', 'p256.ecdh', 'p256.ecdsa_sign', 'p256.ecdsa_verify', 'x25519.keygen', 'x25519.ecdh', 'rsa2048.sign', 'rsa2048.verify',
+    ]);
+  });
+
   it('exits 2 with a suggestion for an unknown id, and for --stack with a non-device', () => {
     const r = runCli(['profiles', 'show', 'cortex-m4-12']);
     expect(r.status).toBe(2);

@@ -34,4 +34,17 @@ describe('op pricing (cycles on the core, scaled by the clock)', () => {
     expect(p.time_ms).toBeGreaterThan(1.8);
     expect(p.time_ms).toBeLessThan(2.0);
   });
+
+  it('prices a public-key op from its cycle figure and refuses, naming the figure, when the stack lacks it', () => {
+    expect(opPricer(device, stack)({ op: 'p256.ecdsa_verify', bytes: 32 }).time_ms).toBeCloseTo(751, 9);
+    const { ['p256.ecdsa_verify_cycles']: _dropped, ...rest } = table;
+    const bare = { ...stack, cycles: { 'cortex-m4': rest } };
+    expect(() => opPricer(device, bare)({ op: 'p256.ecdsa_verify', bytes: 32 })).toThrow(
+      /stack mbedtls-2\.28: cycles\.cortex-m4 has no p256\.ecdsa_verify_cycles, which the handshake's p256\.ecdsa_verify needs on device cortex-m4-120/,
+    );
+  });
+
+  it('prices a one-shot hash as the message at the streaming rate plus one final block', () => {
+    expect(opCycles(table, { op: 'sha256.hash', bytes: 100 })).toBe(100 * cpb + finish);
+  });
 });
