@@ -136,7 +136,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       const mfl = args.maxFragmentLength;
       if (mfl !== undefined && ![512, 1024, 2048, 4096].includes(mfl))
         throw new InputError(`--max-fragment-length: got ${String(mfl)}, expected 512, 1024, 2048 or 4096`);
-      const client = new Dtls12Client(crypto('client'), { ...common, psk_identity: identity, psk, ...(mfl !== undefined ? { max_fragment_length: mfl } : {}) });
+      const client = new Dtls12Client(crypto('client'), { ...common, psk: { identity, key: psk }, ...(mfl !== undefined ? { max_fragment_length: mfl } : {}) });
       session = new UdpSession(client, isIP(peer.host) === 6 ? 'udp6' : 'udp4');
       await session.bind(isIP(peer.host) === 6 ? '::' : '0.0.0.0', 0);
       session.connect(peer);

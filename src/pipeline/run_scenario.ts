@@ -10,7 +10,7 @@ import { REPORT_SCHEMA, type FlightReport, type OpReport, type Report, type Traf
 import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
-import { buildDtls12PskTranscript } from '../transcript/build_dtls12.js';
+import { buildDtls12Transcript } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
 
 const enc = new TextEncoder();
@@ -18,7 +18,7 @@ const enc = new TextEncoder();
 /** Stage 1: the real handshake, once per variant. */
 export function transcriptFor(variant: ResolvedVariant, seed: number): Transcript {
   const c = variant.config;
-  const transcript = buildDtls12PskTranscript({
+  const transcript = buildDtls12Transcript({
     seed,
     cipher_suite: c.cipher_suite,
     psk_identity: enc.encode(c.psk.identity),

@@ -3,7 +3,10 @@ import { MeteredCrypto } from '../crypto/metered_crypto.js';
 import type { EndpointRole } from '../crypto/ops.js';
 import { seededRandom } from '../crypto/random_source.js';
 import { stackMemoryRecorder, type BufferSizes } from '../memory/stack_memory.js';
-import type { CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
+import { CIPHER_SUITES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
+import type { CertificateTypeName } from '../protocol/dtls12/constants.js';
+import type { Credential, PeerAuthenticator } from '../protocol/dtls12/credentials.js';
+import type { GroupName } from '../protocol/dtls12/groups_and_signatures.js';
 import { Dtls12Client } from '../protocol/dtls12/client.js';
 import type { Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
 import { Dtls12Server } from '../protocol/dtls12/server.js';
@@ -11,13 +14,23 @@ import type { MemoryModel } from '../scenario/profile_schemas.js';
 import { describeDatagram } from './describe_datagram.js';
 import type { MemoryRecord, Transcript, TranscriptFlight } from './types.js';
 
-export interface Dtls12PskSetup {
+export interface Dtls12Setup {
   /** Seeds the endpoints' randoms and keys, so a seed gives the same bytes every time. */
   seed: number;
   cipher_suite: CipherSuiteName;
-  psk_identity: Uint8Array;
-  psk: Uint8Array;
+  /** PSK and ECDHE-PSK suites. */
+  psk_identity?: Uint8Array;
+  psk?: Uint8Array;
   psk_identity_hint?: Uint8Array;
+  /** ECDHE suites: the groups the client offers, most preferred first; the server accepts them all. */
+  groups?: GroupName[];
+  /** Certificate suites: the server's credentials and how the client checks them. */
+  server_credentials?: Credential[];
+  server_certificate_types?: CertificateTypeName[];
+  authenticate_server?: (crypto: MeteredCrypto) => PeerAuthenticator;
+  /** Mutual authentication: the client's credential and how the server checks it. */
+  client_credential?: Credential;
+  authenticate_client?: (crypto: MeteredCrypto) => PeerAuthenticator;
   cookie: boolean;
   /** The client asks for this record plaintext limit (RFC 6066 §4). */
   max_fragment_length?: number;
@@ -36,11 +49,11 @@ export interface Dtls12PskSetup {
 const MAX_FLIGHTS = 16;
 
 /**
- * Runs a real DTLS 1.2 PSK handshake between our client and server over a perfect link, in
+ * Runs a real DTLS 1.2 handshake between our client and server over a perfect link, in
  * lock step: each flight is delivered whole to the peer, whose answer is the next flight.
  * Then each side sends application data once. Records every datagram, op and memory event.
  */
-export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
+export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
   const meter = new OpMeter();
   const memory: MemoryRecord[] = [];
   const common = {
@@ -49,19 +62,29 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     max_timeout_ms: setup.max_timeout_ms,
     cipher_suites: [setup.cipher_suite],
   };
-  const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(setup.seed, 'client')), {
+  const psk = setup.psk && setup.psk_identity ? { identity: setup.psk_identity, key: setup.psk } : undefined;
+  const clientCrypto = new MeteredCrypto('client', meter, seededRandom(setup.seed, 'client'));
+  const serverCrypto = new MeteredCrypto('server', meter, seededRandom(setup.seed, 'server'));
+  const client = new Dtls12Client(clientCrypto, {
     ...common,
-    psk_identity: setup.psk_identity,
-    psk: setup.psk,
+    ...(psk ? { psk } : {}),
+    ...(setup.groups ? { groups: setup.groups } : {}),
+    ...(setup.authenticate_server ? { authenticate_server: setup.authenticate_server(clientCrypto) } : {}),
+    ...(setup.server_certificate_types ? { server_certificate_types: setup.server_certificate_types } : {}),
+    ...(setup.client_credential ? { credential: setup.client_credential } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
     ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
-  const serverRandom = seededRandom(setup.seed, 'server');
-  const server = new Dtls12Server(new MeteredCrypto('server', meter, serverRandom), {
+  const server = new Dtls12Server(serverCrypto, {
     ...common,
-    psk_for_identity: (id) => (Buffer.from(id).equals(Buffer.from(setup.psk_identity)) ? setup.psk : undefined),
+    ...(psk ? { psk_for_identity: (id: Uint8Array) => (Buffer.from(id).equals(Buffer.from(psk.identity)) ? psk.key : undefined) } : {}),
+    ...(setup.groups ? { groups: setup.groups } : {}),
+    ...(setup.server_credentials ? { credentials: setup.server_credentials } : {}),
+    ...(setup.client_credential && setup.authenticate_client
+      ? { request_client_certificate: { types: [setup.client_credential.type], authenticate: setup.authenticate_client(serverCrypto) } }
+      : {}),
     ...(setup.psk_identity_hint !== undefined ? { psk_identity_hint: setup.psk_identity_hint } : {}),
     cookie: setup.cookie,
     cookie_secret: seededRandom(setup.seed, 'server-cookie-secret')(32),
@@ -114,7 +137,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
 
   const transcript = (outcome: Transcript['outcome']): Transcript => ({
     protocol: 'dtls1.2',
-    auth: 'psk',
+    key_exchange: CIPHER_SUITES[setup.cipher_suite].key_exchange,
     cipher_suite: setup.cipher_suite,
     flights,
     ops: meter.ops,

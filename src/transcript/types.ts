@@ -1,3 +1,4 @@
+import type { KeyExchange } from '../protocol/dtls12/cipher_suites.js';
 import type { EndpointRole, OpRecord } from '../crypto/ops.js';
 
 /**
@@ -37,7 +38,7 @@ export type TranscriptOutcome =
 
 export interface Transcript {
   protocol: 'dtls1.2';
-  auth: 'psk';
+  key_exchange: KeyExchange;
   cipher_suite: string;
   flights: TranscriptFlight[];
   ops: OpRecord[];

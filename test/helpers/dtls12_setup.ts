@@ -1,4 +1,4 @@
-import type { Dtls12PskSetup } from '../../src/transcript/build_dtls12.js';
+import type { Dtls12Setup } from '../../src/transcript/build_dtls12.js';
 import type { MemoryModel } from '../../src/scenario/profile_schemas.js';
 
 const fig = (value: number) => ({ value, derived: 'test fixture' });
@@ -15,7 +15,7 @@ export const testMemoryModel: MemoryModel = {
   buffer_overhead_bytes: fig(100),
 };
 
-export function pskSetup(overrides: Partial<Dtls12PskSetup> = {}): Dtls12PskSetup {
+export function pskSetup(overrides: Partial<Dtls12Setup> = {}): Dtls12Setup {
   const buffers = { in_content_len: 4096, out_content_len: 4096 };
   return {
     seed: 1,

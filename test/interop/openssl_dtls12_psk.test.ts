@@ -81,8 +81,7 @@ async function startOurClient(port: number, options: Partial<ConstructorParamete
   const client = new Dtls12Client(new MeteredCrypto('client', new OpMeter(), systemRandom), {
     ...common,
     cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
-    psk_identity: enc.encode(IDENTITY),
-    psk: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')),
+    psk: { identity: enc.encode(IDENTITY), key: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) },
     ...options,
   });
   const driver = new UdpSession(client);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildDtls12PskTranscript } from '../../src/transcript/build_dtls12.js';
+import { buildDtls12Transcript } from '../../src/transcript/build_dtls12.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
 
 describe('DTLS 1.2 PSK handshake (lock step, lossless)', () => {
   it('runs the six flights of RFC 6347 Fig. 1 with a cookie exchange', () => {
-    const t = buildDtls12PskTranscript(pskSetup());
+    const t = buildDtls12Transcript(pskSetup());
     expect(t.outcome).toEqual({ completed: true });
     const hs = t.flights.filter((f) => f.phase === 'handshake');
     expect(hs.map((f) => [f.from, f.messages])).toEqual([
@@ -22,7 +22,7 @@ describe('DTLS 1.2 PSK handshake (lock step, lossless)', () => {
   });
 
   it('runs four flights without the cookie, and a ServerKeyExchange when a hint is set', () => {
-    const t = buildDtls12PskTranscript(pskSetup({ cookie: false, psk_identity_hint: new TextEncoder().encode('hint') }));
+    const t = buildDtls12Transcript(pskSetup({ cookie: false, psk_identity_hint: new TextEncoder().encode('hint') }));
     expect(t.outcome).toEqual({ completed: true });
     expect(t.flights.filter((f) => f.phase === 'handshake').map((f) => f.messages)).toEqual([
       ['ClientHello'],
@@ -33,9 +33,9 @@ describe('DTLS 1.2 PSK handshake (lock step, lossless)', () => {
   });
 
   it('gives the same bytes for the same seed and different bytes for another', () => {
-    const a = buildDtls12PskTranscript(pskSetup());
-    const b = buildDtls12PskTranscript(pskSetup());
-    const c = buildDtls12PskTranscript(pskSetup({ seed: 2 }));
+    const a = buildDtls12Transcript(pskSetup());
+    const b = buildDtls12Transcript(pskSetup());
+    const c = buildDtls12Transcript(pskSetup({ seed: 2 }));
     const hex = (t: typeof a) => t.flights.map((f) => f.datagrams.map((d) => Buffer.from(d).toString('hex')).join()).join('|');
     expect(hex(a)).toBe(hex(b));
     expect(hex(a)).not.toBe(hex(c));
@@ -43,7 +43,7 @@ describe('DTLS 1.2 PSK handshake (lock step, lossless)', () => {
 });
 
 describe('the transcript records every crypto op and memory event where it happens', () => {
-  const t = buildDtls12PskTranscript(pskSetup({ cookie: true }));
+  const t = buildDtls12Transcript(pskSetup({ cookie: true }));
   const at = (endpoint: 'client' | 'server', step: number) => t.ops.filter((o) => o.endpoint === endpoint && o.step === step).map((o) => o.op);
 
   it('puts each op at the step (flight received) that triggered it, per endpoint, with its sizes', () => {
@@ -66,7 +66,7 @@ describe('the transcript records every crypto op and memory event where it happe
     // The first PRF is the master secret: with RFC 7627 its seed is the 32-byte session hash.
     const prf = t.ops.find((o) => o.op === 'tls12_prf')!;
     expect(prf).toMatchObject({ bytes: 'extended master secret'.length + 32, out_bytes: 48 });
-    const classic = buildDtls12PskTranscript(pskSetup({ client: { ...pskSetup().client, extended_master_secret: false } }));
+    const classic = buildDtls12Transcript(pskSetup({ client: { ...pskSetup().client, extended_master_secret: false } }));
     expect(classic.outcome).toEqual({ completed: true });
     expect(classic.ops.find((o) => o.op === 'tls12_prf')).toMatchObject({ bytes: 'master secret'.length + 64, out_bytes: 48 });
     // Without the extension the ClientHello is 6 bytes shorter: the extensions block length (2) and one empty extension (4).

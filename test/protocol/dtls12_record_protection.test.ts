@@ -4,7 +4,7 @@ import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { seededRandom } from '../../src/crypto/random_source.js';
 import { CIPHER_SUITES } from '../../src/protocol/dtls12/cipher_suites.js';
 import { RecordProtection } from '../../src/protocol/dtls12/record_protection.js';
-import { buildDtls12PskTranscript } from '../../src/transcript/build_dtls12.js';
+import { buildDtls12Transcript } from '../../src/transcript/build_dtls12.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -47,7 +47,7 @@ describe('DTLS 1.2 AEAD record layout (RFC 6655 §3, RFC 5288 §3)', () => {
 
   it('the three PSK suites differ on the wire only by the tag: the Finished records grow by 8 bytes with a 16-byte tag', () => {
     const size = (cipher_suite: Parameters<typeof pskSetup>[0] extends infer O ? O extends { cipher_suite?: infer C } ? C : never : never) =>
-      buildDtls12PskTranscript(pskSetup({ cipher_suite })).flights.filter((f) => f.phase === 'handshake').map((f) => f.bytes);
+      buildDtls12Transcript(pskSetup({ cipher_suite })).flights.filter((f) => f.phase === 'handshake').map((f) => f.bytes);
     const ccm8 = size('TLS_PSK_WITH_AES_128_CCM_8');
     const ccm = size('TLS_PSK_WITH_AES_128_CCM');
     const gcm = size('TLS_PSK_WITH_AES_128_GCM_SHA256');

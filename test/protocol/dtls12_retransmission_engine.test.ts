@@ -4,7 +4,7 @@ import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { seededRandom } from '../../src/crypto/random_source.js';
 import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
 import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
-import { buildDtls12PskTranscript } from '../../src/transcript/build_dtls12.js';
+import { buildDtls12Transcript } from '../../src/transcript/build_dtls12.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
 
 /** The sans-IO engine on its own: repeated, reordered and fragmented flights, by hand. */
@@ -21,7 +21,7 @@ function pair(mtu: number, cookie = true) {
     cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const],
     extended_master_secret: true,
   };
-  const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(1, 'c')), { ...common, psk_identity: ID, psk: PSK });
+  const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(1, 'c')), { ...common, psk: { identity: ID, key: PSK } });
   const server = new Dtls12Server(new MeteredCrypto('server', meter, seededRandom(1, 's')), {
     ...common,
     psk_for_identity: () => PSK,
@@ -137,7 +137,7 @@ describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () =
   });
 
   it('the transcript builder handles a 64-byte MTU too', () => {
-    const t = buildDtls12PskTranscript(pskSetup({ mtu_bytes: 64 }));
+    const t = buildDtls12Transcript(pskSetup({ mtu_bytes: 64 }));
     expect(t.outcome).toEqual({ completed: true });
     expect(t.flights.some((f) => f.messages.some((m) => m.includes('(fragment')))).toBe(true);
   });
@@ -154,8 +154,7 @@ function mflPair(seed: number) {
     cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
     extended_master_secret: true,
     max_fragment_length: 512,
-    psk_identity: ID,
-    psk: PSK,
+    psk: { identity: ID, key: PSK },
   });
   client.start(0);
   for (let i = 0; i < 4; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDatagram } from '../../src/protocol/dtls12/record.js';
-import { buildDtls12PskTranscript, type Dtls12PskSetup } from '../../src/transcript/build_dtls12.js';
+import { buildDtls12Transcript, type Dtls12Setup } from '../../src/transcript/build_dtls12.js';
 import type { Transcript } from '../../src/transcript/types.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
 
@@ -96,15 +96,15 @@ interface Case {
   outcome: Transcript['outcome'];
 }
 
-function flipEach(setup: Dtls12PskSetup): { base: Transcript; cases: Case[] } {
-  const base = buildDtls12PskTranscript(setup);
+function flipEach(setup: Dtls12Setup): { base: Transcript; cases: Case[] } {
+  const base = buildDtls12Transcript(setup);
   expect(base.outcome.completed).toBe(true);
   const cases: Case[] = [];
   for (const f of base.flights) {
     f.datagrams.forEach((d, di) => {
       const fields = fieldsOf(d);
       for (let b = 0; b < d.length; b++) {
-        const t = buildDtls12PskTranscript({
+        const t = buildDtls12Transcript({
           ...setup,
           tamper: (fi, dj, bytes) => {
             if (fi !== f.index || dj !== di) return bytes;

@@ -1,23 +1,54 @@
-import { bytesEqual } from '../common/bytes.js';
+import { bytesEqual, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, cipherSuiteByCode, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, cipherSuiteByCode, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteName } from './cipher_suites.js';
 import {
+  ClientCertificateTypeCode,
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_CLIENT_CERTIFICATE_TYPE,
+  EXT_EC_POINT_FORMATS,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  EXT_SERVER_CERTIFICATE_TYPE,
   MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
   RANDOM_BYTES,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  type CertificateTypeName,
 } from './constants.js';
+import type { Credential, PeerAuthenticator } from './credentials.js';
 import { Dtls12Endpoint, type Dtls12Options, type HandshakeMessage } from './endpoint.js';
-import { extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import {
+  ephemeralKeyPair,
+  groupByCode,
+  NamedGroup,
+  schemeFor,
+  SignatureScheme,
+  sharedSecret,
+  signDigest,
+  verifyDigest,
+  type GroupName,
+  type PublicKey,
+} from './groups_and_signatures.js';
+import { ecdhePskPremasterSecret, extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import { decodeCertificate, encodeCertificate } from './messages/certificate.js';
+import { decodeCertificateRequest, type CertificateRequest } from './messages/certificate_request.js';
 import { encodeClientHello, type ClientHello } from './messages/client_hello.js';
+import { decodeEcdheServerKeyExchange, encodeDigitallySigned, encodeEcdheClientKeyExchange } from './messages/ecdhe_key_exchange.js';
+import type { Extension } from './messages/extensions.js';
 import { decodeFinished, decodeServerHelloDone } from './messages/finished.js';
+import {
+  certificateTypeByCode,
+  certificateTypeListExtension,
+  checkEcPointFormats,
+  decodeCertificateTypeChoice,
+  ecPointFormatsExtension,
+  signatureAlgorithmsExtension,
+  supportedGroupsExtension,
+} from './messages/hello_extensions.js';
 import { decodeHelloVerifyRequest } from './messages/hello_verify_request.js';
 import { decodePskIdentity, encodePskIdentity } from './messages/psk_key_exchange.js';
 import { decodeServerHello } from './messages/server_hello.js';
@@ -28,21 +59,40 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   extended_master_secret: boolean;
   /** Ask for a smaller record plaintext limit (RFC 6066 §4): 512, 1024, 2048 or 4096 bytes. */
   max_fragment_length?: number;
-  psk_identity: Uint8Array;
-  psk: Uint8Array;
+  /** PSK and ECDHE-PSK suites. */
+  psk?: { identity: Uint8Array; key: Uint8Array };
+  /** ECDHE suites: the groups offered, most preferred first. */
+  groups?: GroupName[];
+  /** Certificate suites: how the server's certificate or raw public key is checked. */
+  authenticate_server?: PeerAuthenticator;
+  /** Certificate types accepted from the server, most preferred first (RFC 7250); default X.509. */
+  server_certificate_types?: CertificateTypeName[];
+  /** Sent when the server asks for a certificate (mutual authentication). */
+  credential?: Credential;
 }
 
-type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_hello_done' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
+type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_flight' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
 
-/** DTLS 1.2 client, PSK key exchange (RFC 6347, RFC 4279). */
+/** What has arrived of the server's flight after its ServerHello (RFC 5246 §7.3 order). */
+interface ServerFlight {
+  certificate?: PublicKey;
+  key_exchange?: { group: GroupName; point: Uint8Array };
+  certificate_request?: CertificateRequest;
+  hint_seen: boolean;
+}
+
+/** DTLS 1.2 client: PSK (RFC 4279), ECDHE-PSK (RFC 5489), ECDHE with certificates or raw public keys (RFC 8422, RFC 7250). */
 export class Dtls12Client extends Dtls12Endpoint {
   private step: ClientStep = 'idle';
   private hello: ClientHello | undefined;
   private serverRandom: Uint8Array | undefined;
   private master: Uint8Array | undefined;
+  private serverCertificateType: CertificateTypeName = 'x509';
+  private clientCertificateType: CertificateTypeName = 'x509';
+  private flight: ServerFlight = { hint_seen: false };
   /** Both sides agreed on the extended master secret (RFC 7627). */
   extendedMasterSecret = false;
-  /** The server's PSK identity hint, when it sent a ServerKeyExchange. */
+  /** The server's PSK identity hint, when it sent one. */
   serverIdentityHint: Uint8Array | undefined;
 
   constructor(
@@ -50,6 +100,10 @@ export class Dtls12Client extends Dtls12Endpoint {
     private readonly clientOptions: Dtls12ClientOptions,
   ) {
     super(crypto, clientOptions);
+    const kinds = clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].key_exchange);
+    if (kinds.some(usesPsk) && !clientOptions.psk) throw new Error('a PSK suite is offered but no psk is configured');
+    if (kinds.some(usesEcdhe) && !clientOptions.groups?.length) throw new Error('an ECDHE suite is offered but no groups are configured');
+    if (kinds.some(usesServerSignature) && !clientOptions.authenticate_server) throw new Error('a certificate suite is offered but no authenticate_server is configured');
   }
 
   /** Sends the first ClientHello. */
@@ -65,12 +119,27 @@ export class Dtls12Client extends Dtls12Endpoint {
       // extension, as mbedTLS clients do on an initial handshake (RFC 5746 §3.3).
       cipher_suites: [...this.clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
       compression_methods: [0],
-      extensions: [
-        ...(this.clientOptions.extended_master_secret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
-        ...(this.mflCode() !== undefined ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) }] : []),
-      ],
+      extensions: this.helloExtensions(),
     };
     this.sendClientHello(now_ms);
+  }
+
+  private helloExtensions(): Extension[] {
+    const o = this.clientOptions;
+    const kinds = o.cipher_suites.map((n) => CIPHER_SUITES[n].key_exchange);
+    const exts: Extension[] = [];
+    if (kinds.some(usesEcdhe)) exts.push(supportedGroupsExtension(o.groups!.map((g) => NamedGroup[g])), ecPointFormatsExtension());
+    if (kinds.some(usesServerSignature)) {
+      // What we can verify: ECDSA P-256 and RSA PKCS#1 v1.5, both with SHA-256.
+      exts.push(signatureAlgorithmsExtension([SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.rsa_pkcs1_sha256]));
+      // RFC 7250 §4.1: send the lists only when they say more than "X.509".
+      const serverTypes = o.server_certificate_types ?? ['x509'];
+      if (serverTypes.some((t) => t !== 'x509')) exts.push(certificateTypeListExtension('server', serverTypes));
+      if (o.credential && o.credential.type !== 'x509') exts.push(certificateTypeListExtension('client', [o.credential.type]));
+    }
+    if (o.extended_master_secret) exts.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
+    if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
+    return exts;
   }
 
   private sendClientHello(now_ms: number): void {
@@ -103,14 +172,8 @@ export class Dtls12Client extends Dtls12Endpoint {
         if (msg.msg_type === HandshakeType.hello_verify_request) return this.onHelloVerifyRequest(msg, now_ms);
         if (msg.msg_type === HandshakeType.server_hello) return this.onServerHello(msg);
         return this.alertOnUnexpected(msg, 'HelloVerifyRequest or ServerHello');
-      case 'wait_server_hello_done':
-        if (msg.msg_type === HandshakeType.server_key_exchange && this.serverIdentityHint === undefined) {
-          this.serverIdentityHint = decodePskIdentity(msg.body, 'ServerKeyExchange');
-          this.transcript.update(msg.raw);
-          return;
-        }
-        if (msg.msg_type === HandshakeType.server_hello_done) return this.onServerHelloDone(msg, now_ms);
-        return this.alertOnUnexpected(msg, 'ServerKeyExchange or ServerHelloDone');
+      case 'wait_server_flight':
+        return this.onServerFlightMessage(msg, now_ms);
       case 'wait_finished':
         if (msg.msg_type === HandshakeType.finished && msg.epoch === 1) return this.onFinished(msg);
         return this.alertOnUnexpected(msg, 'an encrypted Finished');
@@ -138,49 +201,170 @@ export class Dtls12Client extends Dtls12Endpoint {
       throw new ProtocolAlert('illegal_parameter', `ServerHello chose cipher suite 0x${sh.cipher_suite.toString(16)}, which was not offered`);
     if (sh.compression_method !== 0)
       throw new ProtocolAlert('illegal_parameter', `ServerHello chose compression method ${sh.compression_method}`);
+    const offered = new Set(this.hello!.extensions.map((e) => e.type));
     for (const ext of sh.extensions) {
-      if (ext.type === EXT_EXTENDED_MASTER_SECRET && this.clientOptions.extended_master_secret) {
-        if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello extended_master_secret is not empty');
-        this.extendedMasterSecret = true;
-        continue;
-      }
-      if (ext.type === EXT_MAX_FRAGMENT_LENGTH && this.mflCode() !== undefined) {
-        // RFC 6066 §4: the server echoes the requested value or the client aborts.
-        if (ext.data.length !== 1 || ext.data[0] !== this.mflCode())
-          throw new ProtocolAlert('illegal_parameter', `ServerHello max_fragment_length ${ext.data[0]} differs from the requested ${this.mflCode()}`);
-        this.maxPlaintextBytes = this.clientOptions.max_fragment_length!;
-        continue;
-      }
-      if (ext.type !== EXT_RENEGOTIATION_INFO)
+      // RFC 5246 §7.4.1.4: a server may only answer extensions the client sent.
+      if (ext.type !== EXT_RENEGOTIATION_INFO && !offered.has(ext.type))
         throw new ProtocolAlert('unsupported_extension', `ServerHello carries extension ${ext.type}, which was not offered`);
-      // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
-      if (!bytesEqual(ext.data, EMPTY_RENEGOTIATION_INFO))
-        throw new ProtocolAlert('handshake_failure', 'ServerHello renegotiation_info is not empty on an initial handshake');
+      switch (ext.type) {
+        case EXT_EXTENDED_MASTER_SECRET:
+          if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello extended_master_secret is not empty');
+          this.extendedMasterSecret = true;
+          break;
+        case EXT_MAX_FRAGMENT_LENGTH:
+          // RFC 6066 §4: the server echoes the requested value or the client aborts.
+          if (ext.data.length !== 1 || ext.data[0] !== this.mflCode())
+            throw new ProtocolAlert('illegal_parameter', `ServerHello max_fragment_length ${ext.data[0]} differs from the requested ${this.mflCode()}`);
+          this.maxPlaintextBytes = this.clientOptions.max_fragment_length!;
+          break;
+        case EXT_EC_POINT_FORMATS:
+          checkEcPointFormats(ext.data);
+          break;
+        case EXT_SERVER_CERTIFICATE_TYPE:
+          this.serverCertificateType = this.chosenType(ext.data, this.clientOptions.server_certificate_types ?? ['x509'], 'server_certificate_type');
+          break;
+        case EXT_CLIENT_CERTIFICATE_TYPE:
+          this.clientCertificateType = this.chosenType(ext.data, [this.clientOptions.credential!.type], 'client_certificate_type');
+          break;
+        case EXT_RENEGOTIATION_INFO:
+          // RFC 5746 §3.4: on an initial handshake the server's renegotiated_connection must be empty.
+          if (!bytesEqual(ext.data, EMPTY_RENEGOTIATION_INFO))
+            throw new ProtocolAlert('handshake_failure', 'ServerHello renegotiation_info is not empty on an initial handshake');
+          break;
+        default:
+          throw new ProtocolAlert('unsupported_extension', `ServerHello answers extension ${ext.type}, which this client cannot use`);
+      }
     }
     this.suite = suite;
     this.serverRandom = sh.random;
     this.transcript.update(msg.raw);
-    this.step = 'wait_server_hello_done';
+    this.step = 'wait_server_flight';
+  }
+
+  /** RFC 7250 §4.2: the server picks one of the types we listed. */
+  private chosenType(data: Uint8Array, offered: readonly CertificateTypeName[], what: string): CertificateTypeName {
+    const chosen = certificateTypeByCode(decodeCertificateTypeChoice(data, `ServerHello ${what}`));
+    if (chosen === undefined || !offered.includes(chosen))
+      throw new ProtocolAlert('illegal_parameter', `ServerHello ${what} ${data[0]} was not offered`);
+    return chosen;
+  }
+
+  /**
+   * The server's flight after ServerHello, in the order RFC 5246 §7.3 fixes:
+   * Certificate (certificate suites), ServerKeyExchange (ECDHE suites; optional hint for
+   * plain PSK), CertificateRequest (optional, certificate suites), ServerHelloDone.
+   */
+  private onServerFlightMessage(msg: HandshakeMessage, now_ms: number): void {
+    const kx = this.suite!.key_exchange;
+    const f = this.flight;
+    const needsCertificate = usesServerSignature(kx) && f.certificate === undefined;
+    const needsKeyExchange = usesEcdhe(kx) && f.key_exchange === undefined;
+    if (needsCertificate) {
+      if (msg.msg_type !== HandshakeType.certificate) return this.alertOnUnexpected(msg, 'the server Certificate');
+      const entries = decodeCertificate(this.serverCertificateType, msg.body);
+      if (entries.length === 0) throw new ProtocolAlert('bad_certificate', 'the server sent an empty certificate list');
+      f.certificate = this.clientOptions.authenticate_server!(this.serverCertificateType, entries);
+      const wantKind = kx === 'ecdhe_ecdsa' ? 'p256' : 'rsa2048';
+      if (f.certificate.kind !== wantKind)
+        throw new ProtocolAlert('unsupported_certificate', `the server's ${f.certificate.kind} key does not suit ${this.suite!.name}`);
+      this.transcript.update(msg.raw);
+      return;
+    }
+    if (needsKeyExchange) {
+      if (msg.msg_type !== HandshakeType.server_key_exchange) return this.alertOnUnexpected(msg, 'ServerKeyExchange');
+      this.onEcdheServerKeyExchange(msg);
+      return;
+    }
+    if (kx === 'psk' && msg.msg_type === HandshakeType.server_key_exchange && !f.hint_seen) {
+      this.serverIdentityHint = decodePskIdentity(msg.body, 'ServerKeyExchange');
+      f.hint_seen = true;
+      this.transcript.update(msg.raw);
+      return;
+    }
+    if (usesServerSignature(kx) && msg.msg_type === HandshakeType.certificate_request && f.certificate_request === undefined) {
+      f.certificate_request = decodeCertificateRequest(msg.body);
+      this.transcript.update(msg.raw);
+      return;
+    }
+    if (msg.msg_type === HandshakeType.server_hello_done) return this.onServerHelloDone(msg, now_ms);
+    return this.alertOnUnexpected(msg, 'ServerHelloDone');
+  }
+
+  private onEcdheServerKeyExchange(msg: HandshakeMessage): void {
+    const kx = this.suite!.key_exchange;
+    const ske = decodeEcdheServerKeyExchange(msg.body, kx === 'ecdhe_psk' ? 'psk' : 'signed');
+    const group = groupByCode(ske.params.group);
+    if (group === undefined || !this.clientOptions.groups!.includes(group))
+      throw new ProtocolAlert('illegal_parameter', `ServerKeyExchange uses group ${ske.params.group}, which was not offered`);
+    if (ske.signed) {
+      // RFC 8422 §5.4: the signature covers ClientHello.random + ServerHello.random + ServerECDHParams.
+      const digest = this.crypto.sha256(concatBytes(this.hello!.random, this.serverRandom!, ske.params_bytes));
+      verifyDigest(this.crypto, this.flight.certificate!, ske.signed.scheme, digest, ske.signed.signature, 'ServerKeyExchange');
+    }
+    if (ske.psk_identity_hint) this.serverIdentityHint = ske.psk_identity_hint;
+    this.flight.key_exchange = { group, point: ske.params.point };
+    this.transcript.update(msg.raw);
   }
 
   private onServerHelloDone(msg: HandshakeMessage, now_ms: number): void {
     decodeServerHelloDone(msg.body);
     this.transcript.update(msg.raw);
+    const kx = this.suite!.key_exchange;
+    const items = [];
 
-    const cke = this.handshakeItem(HandshakeType.client_key_exchange, encodePskIdentity(this.clientOptions.psk_identity));
+    // RFC 5246 §7.4.6: answer a CertificateRequest with our certificate, or an empty list.
+    const request = this.flight.certificate_request;
+    const credential = request ? this.usableCredential(request) : undefined;
+    if (request) {
+      const cert = this.handshakeItem(HandshakeType.certificate, encodeCertificate(this.clientCertificateType, credential?.entries ?? []));
+      this.transcript.update(this.rawOf(cert));
+      items.push(cert);
+    }
+
+    let premaster: Uint8Array;
+    let ckeBody: Uint8Array;
+    if (kx === 'psk') {
+      premaster = pskPremasterSecret(this.clientOptions.psk!.key);
+      ckeBody = encodePskIdentity(this.clientOptions.psk!.identity);
+    } else {
+      const { group, point } = this.flight.key_exchange!;
+      const ours = ephemeralKeyPair(this.crypto, group);
+      const z = sharedSecret(this.crypto, group, ours.secretKey, point);
+      premaster = kx === 'ecdhe_psk' ? ecdhePskPremasterSecret(z, this.clientOptions.psk!.key) : z;
+      ckeBody = encodeEcdheClientKeyExchange(ours.publicKey, kx === 'ecdhe_psk' ? this.clientOptions.psk!.identity : undefined);
+    }
+    const cke = this.handshakeItem(HandshakeType.client_key_exchange, ckeBody);
     this.transcript.update(this.rawOf(cke));
+    items.push(cke);
 
-    const pms = pskPremasterSecret(this.clientOptions.psk);
+    const sessionHash = this.transcript.digest();
     this.master = this.extendedMasterSecret
-      ? extendedMasterSecret(this.crypto, pms, this.transcript.digest())
-      : masterSecret(this.crypto, pms, this.hello!.random, this.serverRandom!);
-    this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.hello!.random, this.serverRandom!), true);
+      ? extendedMasterSecret(this.crypto, premaster, sessionHash)
+      : masterSecret(this.crypto, premaster, this.hello!.random, this.serverRandom!);
 
+    if (credential) {
+      // RFC 5246 §7.4.8: sign the handshake messages so far; with SHA-256 that is the transcript hash.
+      const cv = this.handshakeItem(HandshakeType.certificate_verify, encodeDigitallySigned(signDigest(this.crypto, credential.key, sessionHash)));
+      this.transcript.update(this.rawOf(cv));
+      items.push(cv);
+    }
+
+    this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.hello!.random, this.serverRandom!), true);
     const ccs = this.changeCipherSpecItem();
     const fin = this.handshakeItem(HandshakeType.finished, verifyData(this.crypto, this.master, 'client', this.transcript.digest()));
     this.transcript.update(this.rawOf(fin));
     this.step = 'wait_change_cipher_spec';
-    this.sendFlight([cke, ccs, fin], now_ms, true);
+    this.sendFlight([...items, ccs, fin], now_ms, true);
+  }
+
+  /** Our credential when the request accepts its key type and signature scheme; otherwise none. */
+  private usableCredential(request: CertificateRequest): Credential | undefined {
+    const c = this.clientOptions.credential;
+    if (!c) return undefined;
+    const typeCode = c.key.kind === 'p256' ? ClientCertificateTypeCode.ecdsa_sign : ClientCertificateTypeCode.rsa_sign;
+    const scheme = SignatureScheme[schemeFor(c.key)];
+    if (!request.certificate_types.includes(typeCode) || !request.signature_schemes.includes(scheme)) return undefined;
+    return c;
   }
 
   protected override onChangeCipherSpecAccepted(): void {

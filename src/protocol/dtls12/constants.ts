@@ -49,3 +49,24 @@ export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 export const EXT_RENEGOTIATION_INFO = 0xff01;
 /** An initial handshake's renegotiation_info: an empty renegotiated_connection (RFC 5746 §3.2). */
 export const EMPTY_RENEGOTIATION_INFO = Uint8Array.of(0);
+
+/** RFC 8422 §5.1: supported_groups (formerly elliptic_curves) and ec_point_formats. */
+export const EXT_SUPPORTED_GROUPS = 0x000a;
+export const EXT_EC_POINT_FORMATS = 0x000b;
+/** The only point format RFC 8422 §5.1.2 leaves: uncompressed. */
+export const EC_POINT_FORMAT_UNCOMPRESSED = 0;
+/** RFC 8422 §5.4: ECParameters.curve_type for a named group. */
+export const EC_CURVE_TYPE_NAMED = 3;
+
+/** RFC 5246 §7.4.1.4.1: signature_algorithms, pairs of (hash, signature). */
+export const EXT_SIGNATURE_ALGORITHMS = 0x000d;
+
+/** RFC 7250 §3: which certificate types each side may send. */
+export const EXT_CLIENT_CERTIFICATE_TYPE = 0x0013;
+export const EXT_SERVER_CERTIFICATE_TYPE = 0x0014;
+/** TLS Certificate Types registry (RFC 7250 §7): X.509 = 0, RawPublicKey = 2. */
+export const CertificateType = { x509: 0, raw_public_key: 2 } as const;
+export type CertificateTypeName = keyof typeof CertificateType;
+
+/** RFC 5246 §7.4.4 ClientCertificateType: the kinds of key a CertificateRequest accepts. */
+export const ClientCertificateTypeCode = { rsa_sign: 1, ecdsa_sign: 64 } as const;

@@ -10,6 +10,11 @@ export function pskPremasterSecret(psk: Uint8Array): Uint8Array {
   return new ByteWriter().vector(2, new Uint8Array(psk.length)).vector(2, psk).finish();
 }
 
+/** ECDHE_PSK premaster secret (RFC 5489 §2): other_secret = the ECDHE shared secret Z. */
+export function ecdhePskPremasterSecret(z: Uint8Array, psk: Uint8Array): Uint8Array {
+  return new ByteWriter().vector(2, z).vector(2, psk).finish();
+}
+
 /** RFC 5246 §8.1. */
 export function masterSecret(
   crypto: MeteredCrypto,

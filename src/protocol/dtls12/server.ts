@@ -1,26 +1,64 @@
 import { bytesEqual, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteInfo, type CipherSuiteName } from './cipher_suites.js';
 import {
+  CertificateType,
+  ClientCertificateTypeCode,
   ContentType,
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_CLIENT_CERTIFICATE_TYPE,
+  EXT_EC_POINT_FORMATS,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  EXT_SERVER_CERTIFICATE_TYPE,
+  EXT_SIGNATURE_ALGORITHMS,
+  EXT_SUPPORTED_GROUPS,
   MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
   RANDOM_BYTES,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  type CertificateTypeName,
 } from './constants.js';
+import type { Credential, PeerAuthenticator } from './credentials.js';
 import { Dtls12Endpoint, type Dtls12Options, type HandshakeMessage } from './endpoint.js';
 import type { HandshakeFragment } from './handshake_header.js';
 import { encodeHandshake } from './handshake_header.js';
-import { extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import {
+  ephemeralKeyPair,
+  groupByCode,
+  NamedGroup,
+  schemeFor,
+  SignatureScheme,
+  sharedSecret,
+  signData,
+  verifyDigest,
+  type GroupName,
+  type PublicKey,
+} from './groups_and_signatures.js';
+import { ecdhePskPremasterSecret, extendedMasterSecret, masterSecret, pskPremasterSecret, trafficKeys, verifyData } from './key_schedule.js';
+import { decodeCertificate, encodeCertificate } from './messages/certificate.js';
+import { encodeCertificateRequest } from './messages/certificate_request.js';
 import { decodeClientHello, encodeClientHello, type ClientHello } from './messages/client_hello.js';
+import {
+  decodeDigitallySigned,
+  decodeEcdheClientKeyExchange,
+  encodeDigitallySigned,
+  encodeServerEcdhParams,
+} from './messages/ecdhe_key_exchange.js';
+import type { Extension } from './messages/extensions.js';
 import { decodeFinished } from './messages/finished.js';
+import {
+  certificateTypeChoiceExtension,
+  checkEcPointFormats,
+  decodeCertificateTypeList,
+  decodeSignatureAlgorithms,
+  decodeSupportedGroups,
+  ecPointFormatsExtension,
+} from './messages/hello_extensions.js';
 import { encodeHelloVerifyRequest } from './messages/hello_verify_request.js';
 import { decodePskIdentity, encodePskIdentity } from './messages/psk_key_exchange.js';
 import { encodeServerHello } from './messages/server_hello.js';
@@ -29,9 +67,19 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Accept the extended master secret when the client offers it (RFC 7627). */
   extended_master_secret: boolean;
-  /** Looks up the key for a client's PSK identity; undefined when unknown. */
-  psk_for_identity: (identity: Uint8Array) => Uint8Array | undefined;
+  /** PSK and ECDHE-PSK suites: the key for a client's identity; undefined when unknown. */
+  psk_for_identity?: (identity: Uint8Array) => Uint8Array | undefined;
   psk_identity_hint?: Uint8Array;
+  /** ECDHE suites: the groups this server accepts; it takes the client's most preferred of them. */
+  groups?: GroupName[];
+  /** Certificate suites: one credential per certificate type offered (X.509 chain, raw public key). */
+  credentials?: Credential[];
+  /** Ask the client for a certificate or raw public key (mutual authentication). */
+  request_client_certificate?: {
+    /** Types accepted from the client (RFC 7250), most preferred first. */
+    types: CertificateTypeName[];
+    authenticate: PeerAuthenticator;
+  };
   /** Answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). */
   cookie: boolean;
   cookie_secret: Uint8Array;
@@ -41,9 +89,29 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   peer_id: Uint8Array;
 }
 
-type ServerStep = 'wait_client_hello' | 'wait_client_key_exchange' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
+type ServerStep =
+  | 'wait_client_hello'
+  | 'wait_client_certificate'
+  | 'wait_client_key_exchange'
+  | 'wait_certificate_verify'
+  | 'wait_change_cipher_spec'
+  | 'wait_finished'
+  | 'done';
 
-/** DTLS 1.2 server, PSK key exchange, with the stateless cookie exchange. */
+/** What the server chose from a ClientHello. */
+interface Negotiated {
+  suite: CipherSuiteInfo;
+  group?: GroupName;
+  credential?: Credential;
+  /** Extensions the ServerHello answers with. */
+  extensions: Extension[];
+  clientCertificateType: CertificateTypeName;
+}
+
+/**
+ * DTLS 1.2 server with the stateless cookie exchange: PSK (RFC 4279), ECDHE-PSK (RFC 5489),
+ * ECDHE with a certificate or raw public key (RFC 8422, RFC 7250), optionally mutual.
+ */
 export class Dtls12Server extends Dtls12Endpoint {
   private step: ServerStep = 'wait_client_hello';
   private clientRandom: Uint8Array | undefined;
@@ -53,6 +121,10 @@ export class Dtls12Server extends Dtls12Endpoint {
   extendedMasterSecret = false;
   /** The identity the client authenticated with. */
   clientIdentity: Uint8Array | undefined;
+  /** The client's authenticated key (mutual authentication). */
+  clientKey: PublicKey | undefined;
+  private clientCertificateType: CertificateTypeName = 'x509';
+  private ephemeral: { group: GroupName; secretKey: Uint8Array } | undefined;
   /** The record sequence number of the ClientHello being answered (HVR echoes it). */
   private helloRecordSeq = 0;
 
@@ -92,9 +164,15 @@ export class Dtls12Server extends Dtls12Endpoint {
       case 'wait_client_hello':
         if (msg.msg_type === HandshakeType.client_hello) return this.onClientHello(msg, now_ms);
         return this.alertOnUnexpected(msg, 'ClientHello');
+      case 'wait_client_certificate':
+        if (msg.msg_type === HandshakeType.certificate) return this.onClientCertificate(msg);
+        return this.alertOnUnexpected(msg, 'the client Certificate');
       case 'wait_client_key_exchange':
         if (msg.msg_type === HandshakeType.client_key_exchange) return this.onClientKeyExchange(msg);
         return this.alertOnUnexpected(msg, 'ClientKeyExchange');
+      case 'wait_certificate_verify':
+        if (msg.msg_type === HandshakeType.certificate_verify) return this.onCertificateVerify(msg);
+        return this.alertOnUnexpected(msg, 'CertificateVerify');
       case 'wait_finished':
         if (msg.msg_type === HandshakeType.finished && msg.epoch === 1) return this.onFinished(msg, now_ms);
         return this.alertOnUnexpected(msg, 'an encrypted Finished');
@@ -123,9 +201,7 @@ export class Dtls12Server extends Dtls12Endpoint {
     // DTLS versions count down: 0xfefd (1.2) is newer than 0xfeff (1.0).
     if (ch.client_version > DTLS_1_2)
       throw new ProtocolAlert('protocol_version', `ClientHello client_version 0x${ch.client_version.toString(16)} is older than DTLS 1.2`);
-    const offered = this.serverOptions.cipher_suites.map((n) => CIPHER_SUITES[n]);
-    const suite = ch.cipher_suites.map((c) => offered.find((s) => s.code === c)).find((s) => s !== undefined);
-    if (!suite) throw new ProtocolAlert('handshake_failure', 'no cipher suite in common');
+    const negotiated = this.negotiate(ch);
     if (!ch.compression_methods.includes(0)) throw new ProtocolAlert('handshake_failure', 'the client does not offer null compression');
 
     if (this.serverOptions.cookie) {
@@ -145,14 +221,10 @@ export class Dtls12Server extends Dtls12Endpoint {
 
     this.options.onMemoryEvent?.('handshake_start');
     this.continueRecordSequenceFrom(this.helloRecordSeq);
-    const mfl = ch.extensions.find((e) => e.type === EXT_MAX_FRAGMENT_LENGTH);
-    if (mfl && (mfl.data.length !== 1 || MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!] === undefined))
-      throw new ProtocolAlert('illegal_parameter', `ClientHello max_fragment_length ${mfl.data[0]} is not 1..4 (RFC 6066 §4)`);
-    const ems = ch.extensions.find((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
-    if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
-    this.extendedMasterSecret = ems !== undefined && this.serverOptions.extended_master_secret;
+    const suite = negotiated.suite;
     this.suite = suite;
     this.clientRandom = ch.random;
+    this.clientCertificateType = negotiated.clientCertificateType;
     // The server's messages continue the client's numbering (RFC 6347 §4.2.2).
     this.nextSendSeq = msg.message_seq;
     this.transcript.update(msg.raw);
@@ -167,35 +239,162 @@ export class Dtls12Server extends Dtls12Endpoint {
           session_id: this.crypto.random(this.serverOptions.session_id_bytes),
           cipher_suite: suite.code,
           compression_method: 0,
-          extensions: [
-            ...(this.secureRenegotiationOffered(ch) ? [{ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO }] : []),
-            ...(this.extendedMasterSecret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
-            ...(mfl ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data }] : []),
-          ],
+          extensions: negotiated.extensions,
         }),
       ),
     ];
     // From the ServerHello on, both sides keep records within the negotiated length (RFC 6066 §4).
+    const mfl = negotiated.extensions.find((e) => e.type === EXT_MAX_FRAGMENT_LENGTH);
     if (mfl) this.maxPlaintextBytes = MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!]!;
+
+    const kx = suite.key_exchange;
+    if (negotiated.credential) items.push(this.handshakeItem(HandshakeType.certificate, encodeCertificate(negotiated.credential.type, negotiated.credential.entries)));
     const hint = this.serverOptions.psk_identity_hint;
-    if (hint !== undefined) items.push(this.handshakeItem(HandshakeType.server_key_exchange, encodePskIdentity(hint)));
+    if (usesEcdhe(kx)) {
+      const group = negotiated.group!;
+      const pair = ephemeralKeyPair(this.crypto, group);
+      this.ephemeral = { group, secretKey: pair.secretKey };
+      const params = encodeServerEcdhParams({ group: NamedGroup[group], point: pair.publicKey });
+      let body: Uint8Array;
+      if (kx === 'ecdhe_psk') {
+        // RFC 5489 §2: the hint is always present, empty when the server has none.
+        body = concatBytes(encodePskIdentity(hint ?? new Uint8Array(0)), params);
+      } else {
+        // RFC 8422 §5.4: sign ClientHello.random + ServerHello.random + ServerECDHParams.
+        const signed = signData(this.crypto, negotiated.credential!.key, concatBytes(this.clientRandom, this.serverRandom, params));
+        body = concatBytes(params, encodeDigitallySigned(signed));
+      }
+      items.push(this.handshakeItem(HandshakeType.server_key_exchange, body));
+    } else if (hint !== undefined) {
+      items.push(this.handshakeItem(HandshakeType.server_key_exchange, encodePskIdentity(hint)));
+    }
+    const request = this.serverOptions.request_client_certificate;
+    if (request && usesServerSignature(kx)) {
+      items.push(
+        this.handshakeItem(
+          HandshakeType.certificate_request,
+          encodeCertificateRequest({
+            certificate_types: [ClientCertificateTypeCode.ecdsa_sign, ClientCertificateTypeCode.rsa_sign],
+            signature_schemes: [SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.rsa_pkcs1_sha256],
+            certificate_authorities: [],
+          }),
+        ),
+      );
+    }
     items.push(this.handshakeItem(HandshakeType.server_hello_done, new Uint8Array(0)));
     for (const item of items) this.transcript.update(this.rawOf(item));
-    this.step = 'wait_client_key_exchange';
+    this.step = request && usesServerSignature(kx) ? 'wait_client_certificate' : 'wait_client_key_exchange';
     this.sendFlight(items, now_ms, true);
   }
 
+  /**
+   * Picks the suite (the client's most preferred one this server can serve), the group, the
+   * credential and the certificate types, and the ServerHello extensions that answer the hello.
+   */
+  private negotiate(ch: ClientHello): Negotiated {
+    const o = this.serverOptions;
+    const ext = (type: number) => ch.extensions.find((e) => e.type === type);
+    const groupsExt = ext(EXT_SUPPORTED_GROUPS);
+    // RFC 8422 §4: without the extension the client is taken to support secp256r1.
+    const clientGroups = groupsExt ? decodeSupportedGroups(groupsExt.data).map(groupByCode) : ['secp256r1' as const];
+    const group = clientGroups.find((g): g is GroupName => g !== undefined && (o.groups ?? []).includes(g));
+    const pointFormats = ext(EXT_EC_POINT_FORMATS);
+    if (pointFormats) checkEcPointFormats(pointFormats.data);
+    const sigAlgsExt = ext(EXT_SIGNATURE_ALGORITHMS);
+    // Without the extension RFC 5246 §7.4.1.4.1 implies SHA-1, which this server does not sign with.
+    const clientSchemes = sigAlgsExt ? decodeSignatureAlgorithms(sigAlgsExt.data) : [];
+    const serverTypesExt = ext(EXT_SERVER_CERTIFICATE_TYPE);
+    const acceptedServerTypes = serverTypesExt ? decodeCertificateTypeList(serverTypesExt.data, 'server_certificate_type') : (['x509'] as const);
+    const credential = acceptedServerTypes.map((t) => o.credentials?.find((c) => c.type === t)).find((c) => c !== undefined);
+
+    const canServe = (s: CipherSuiteInfo): boolean => {
+      const kx = s.key_exchange;
+      if (usesPsk(kx) && !o.psk_for_identity) return false;
+      if (usesEcdhe(kx) && group === undefined) return false;
+      if (!usesServerSignature(kx)) return true;
+      const want = kx === 'ecdhe_ecdsa' ? 'p256' : 'rsa2048';
+      return credential?.key.kind === want && clientSchemes.includes(SignatureScheme[schemeFor(credential.key)]);
+    };
+    const offered = o.cipher_suites.map((n) => CIPHER_SUITES[n]);
+    const suite = ch.cipher_suites.map((c) => offered.find((s) => s.code === c)).find((s) => s !== undefined && canServe(s));
+    if (!suite) {
+      if (serverTypesExt && !credential && ch.cipher_suites.some((c) => offered.some((s) => s.code === c && usesServerSignature(s.key_exchange))))
+        throw new ProtocolAlert('unsupported_certificate', 'none of the server certificate types the client accepts is available (RFC 7250 §4.2)');
+      throw new ProtocolAlert('handshake_failure', 'no cipher suite in common that this server can serve');
+    }
+
+    const mfl = ext(EXT_MAX_FRAGMENT_LENGTH);
+    if (mfl && (mfl.data.length !== 1 || MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!] === undefined))
+      throw new ProtocolAlert('illegal_parameter', `ClientHello max_fragment_length ${mfl.data[0]} is not 1..4 (RFC 6066 §4)`);
+    const ems = ext(EXT_EXTENDED_MASTER_SECRET);
+    if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
+    this.extendedMasterSecret = ems !== undefined && o.extended_master_secret;
+
+    const extensions: Extension[] = [];
+    if (this.secureRenegotiationOffered(ch)) extensions.push({ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO });
+    if (this.extendedMasterSecret) extensions.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
+    if (mfl) extensions.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data });
+    // RFC 8422 §5.2: answer ec_point_formats for an ECC suite when the client sent it.
+    if (usesEcdhe(suite.key_exchange) && pointFormats) extensions.push(ecPointFormatsExtension());
+    let clientCertificateType: CertificateTypeName = 'x509';
+    if (usesServerSignature(suite.key_exchange)) {
+      if (serverTypesExt) extensions.push(certificateTypeChoiceExtension('server', credential!.type));
+      const clientTypesExt = ext(EXT_CLIENT_CERTIFICATE_TYPE);
+      const request = o.request_client_certificate;
+      if (request && clientTypesExt) {
+        // RFC 7250 §4.2: pick one the client can send; none in common is unsupported_certificate.
+        const clientTypes = decodeCertificateTypeList(clientTypesExt.data, 'client_certificate_type');
+        const chosen = request.types.find((t) => clientTypes.includes(t));
+        if (chosen === undefined) throw new ProtocolAlert('unsupported_certificate', 'none of the client certificate types offered is accepted');
+        clientCertificateType = chosen;
+        extensions.push(certificateTypeChoiceExtension('client', chosen));
+      } else if (request && !request.types.includes('x509')) {
+        throw new ProtocolAlert('unsupported_certificate', 'the client can only send X.509 certificates, which this server does not accept');
+      }
+    }
+    return { suite, ...(group ? { group } : {}), ...(usesServerSignature(suite.key_exchange) ? { credential: credential! } : {}), extensions, clientCertificateType };
+  }
+
+  private onClientCertificate(msg: HandshakeMessage): void {
+    const entries = decodeCertificate(this.clientCertificateType, msg.body);
+    // RFC 5246 §7.4.6: an empty list means no certificate; this server requires one.
+    if (entries.length === 0) throw new ProtocolAlert('handshake_failure', 'the client sent no certificate, and this server requires one');
+    this.clientKey = this.serverOptions.request_client_certificate!.authenticate(this.clientCertificateType, entries);
+    this.transcript.update(msg.raw);
+    this.step = 'wait_client_key_exchange';
+  }
+
   private onClientKeyExchange(msg: HandshakeMessage): void {
-    const identity = decodePskIdentity(msg.body, 'ClientKeyExchange');
-    const psk = this.serverOptions.psk_for_identity(identity);
+    const kx = this.suite!.key_exchange;
+    let premaster: Uint8Array;
+    if (kx === 'psk') {
+      premaster = pskPremasterSecret(this.pskFor(decodePskIdentity(msg.body, 'ClientKeyExchange')));
+    } else {
+      const cke = decodeEcdheClientKeyExchange(msg.body, kx === 'ecdhe_psk');
+      const z = sharedSecret(this.crypto, this.ephemeral!.group, this.ephemeral!.secretKey, cke.point);
+      premaster = kx === 'ecdhe_psk' ? ecdhePskPremasterSecret(z, this.pskFor(cke.psk_identity!)) : z;
+    }
+    this.transcript.update(msg.raw);
+    this.master = this.extendedMasterSecret
+      ? extendedMasterSecret(this.crypto, premaster, this.transcript.digest())
+      : masterSecret(this.crypto, premaster, this.clientRandom!, this.serverRandom!);
+    this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.clientRandom!, this.serverRandom!), false);
+    this.step = this.clientKey ? 'wait_certificate_verify' : 'wait_change_cipher_spec';
+  }
+
+  private pskFor(identity: Uint8Array): Uint8Array {
+    const psk = this.serverOptions.psk_for_identity!(identity);
     if (psk === undefined)
       throw new ProtocolAlert('unknown_psk_identity', `no key for PSK identity ${JSON.stringify(new TextDecoder().decode(identity))}`);
     this.clientIdentity = identity;
+    return psk;
+  }
+
+  /** RFC 5246 §7.4.8: the client's signature over the handshake messages before this one. */
+  private onCertificateVerify(msg: HandshakeMessage): void {
+    const signed = decodeDigitallySigned(msg.body, 'CertificateVerify');
+    verifyDigest(this.crypto, this.clientKey!, signed.scheme, this.transcript.digest(), signed.signature, 'CertificateVerify');
     this.transcript.update(msg.raw);
-    this.master = this.extendedMasterSecret
-      ? extendedMasterSecret(this.crypto, pskPremasterSecret(psk), this.transcript.digest())
-      : masterSecret(this.crypto, pskPremasterSecret(psk), this.clientRandom!, this.serverRandom!);
-    this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.clientRandom!, this.serverRandom!), false);
     this.step = 'wait_change_cipher_spec';
   }
 
