@@ -26,6 +26,7 @@ export class UdpSession {
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
   private readonly started = Date.now();
+  private closed = false;
 
   /**
    * `endpoint` is either ready (a client) or made from the first datagram's sender (a server,
@@ -101,8 +102,11 @@ export class UdpSession {
     });
   }
 
+  /** Closes the socket; safe to call more than once. */
   close(): void {
     clearTimeout(this.timer);
+    if (this.closed) return;
+    this.closed = true;
     this.socket.close();
   }
 }

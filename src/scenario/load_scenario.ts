@@ -3,7 +3,16 @@ import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
 import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
-import { configSchema, scenarioSchema, type LossSpec, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
+import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName, type KeyExchange } from '../protocol/dtls12/cipher_suites.js';
+import {
+  configSchema,
+  scenarioSchema,
+  type AuthMode,
+  type LossSpec,
+  type ScenarioConfig,
+  type ScenarioFile,
+  type VariantOverride,
+} from './scenario_schema.js';
 import { parseOrThrow } from './zod_errors.js';
 
 /** The link as the replay uses it: the profile's figures with the scenario's overrides applied. */
@@ -34,9 +43,12 @@ export interface ResolvedEndpoint {
   ram_reserve_bytes: number;
 }
 
+/** A variant's configuration with the cipher suite settled (the scenario's or the mode's default). */
+export type ResolvedConfig = ScenarioConfig & { cipher_suite: CipherSuiteName };
+
 export interface ResolvedVariant {
   name: string;
-  config: ScenarioConfig;
+  config: ResolvedConfig;
   client: ResolvedEndpoint;
   server: ResolvedEndpoint;
   link: LinkParameters;
@@ -128,7 +140,48 @@ function resolveLoss(spec: LossSpec): DirectionalLoss {
   return { client_to_server: both, server_to_client: both };
 }
 
-function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
+/** The suite each mode uses unless the scenario names one: the IoT profiles' CCM_8 suites (RFC 7925 §4.2, §4.4.1). */
+function defaultSuite(config: ScenarioConfig): CipherSuiteName {
+  switch (config.auth) {
+    case 'psk':
+      return 'TLS_PSK_WITH_AES_128_CCM_8';
+    case 'ecdhe-psk':
+      throw new InputError('TODO-CBC-MERGE');
+    case 'cert':
+      return config.certificates.server_key === 'rsa2048' ? 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8';
+    case 'rpk':
+      return 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8';
+  }
+}
+
+/** Which key exchanges each mode can run. */
+const MODE_KEY_EXCHANGES: Record<AuthMode, readonly KeyExchange[]> = {
+  psk: ['psk'],
+  'ecdhe-psk': ['ecdhe_psk'],
+  cert: ['ecdhe_ecdsa', 'ecdhe_rsa'],
+  rpk: ['ecdhe_ecdsa'],
+};
+
+function resolveCipherSuite(config: ScenarioConfig, where: string): CipherSuiteName {
+  const suite = config.cipher_suite ?? defaultSuite(config);
+  const kx = CIPHER_SUITES[suite].key_exchange;
+  const fits = CIPHER_SUITE_NAMES.filter((n) => MODE_KEY_EXCHANGES[config.auth].includes(CIPHER_SUITES[n].key_exchange));
+  if (!MODE_KEY_EXCHANGES[config.auth].includes(kx))
+    throw new InputError(`${where}cipher_suite: got ${suite}, whose key exchange does not fit auth ${config.auth}; expected one of ${fits.join(', ')}`);
+  if (config.auth === 'cert') {
+    const want = config.certificates.server_key === 'rsa2048' ? 'ecdhe_rsa' : 'ecdhe_ecdsa';
+    if (kx !== want)
+      throw new InputError(
+        `${where}cipher_suite: got ${suite}, but certificates.server_key is ${config.certificates.server_key}, which needs an ${want.toUpperCase()} suite`,
+      );
+  }
+  if (config.auth === 'rpk' && config.certificates.server_key !== 'p256')
+    throw new InputError(`${where}certificates.server_key: got ${config.certificates.server_key}; raw public keys are P-256 (ECDSA) here`);
+  return suite;
+}
+
+function resolveVariant(name: string, parsed: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
+  const config: ResolvedConfig = { ...parsed, cipher_suite: resolveCipherSuite(parsed, where) };
   const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
   const link: LinkParameters = {
     profile,

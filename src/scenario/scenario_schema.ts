@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
+import { GROUP_NAMES } from '../protocol/dtls12/groups_and_signatures.js';
 
 /**
  * The scenario file (YAML). Every object is strict: an unknown key is an error with a
@@ -107,12 +108,36 @@ export const timersSchema = z
   })
   .strict();
 
+/** How the endpoints authenticate: a pre-shared key, a PSK with ECDHE, certificates, raw public keys. */
+export const AUTH_MODES = ['psk', 'ecdhe-psk', 'cert', 'rpk'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+const keyKind = z.enum(['p256', 'rsa2048']);
+
+/** The X.509 chains built for `auth: cert` (and the key of `auth: rpk`). */
+export const certificatesSchema = z
+  .object({
+    /** Certificates each side sends: 1 = its own, issued by the root; 2 and 3 add intermediates. The root is never sent. */
+    chain_depth: z.number().int().min(1).max(3).default(1),
+    /** The server's key: ECDSA P-256, or RSA-2048 (which needs an ECDHE_RSA suite). */
+    server_key: keyKind.default('p256'),
+    /** The CAs' keys (they sign the chain); default: the same kind as the server's key. */
+    ca_key: keyKind.optional(),
+  })
+  .strict();
+
 /** Everything a variant may override. */
 export const configSchema = z
   .object({
     protocol: z.literal('dtls1.2').default('dtls1.2'),
-    auth: z.literal('psk').default('psk'),
-    cipher_suite: z.enum(CIPHER_SUITE_NAMES).default('TLS_PSK_WITH_AES_128_CCM_8'),
+    auth: z.enum(AUTH_MODES).default('psk'),
+    /** Default: the mandatory suite of the mode (README "Scenario reference"). */
+    cipher_suite: z.enum(CIPHER_SUITE_NAMES).optional(),
+    /** The ECDHE group (ecdhe-psk, cert, rpk). */
+    group: z.enum(GROUP_NAMES).default('secp256r1'),
+    /** cert and rpk: the client authenticates too (CertificateRequest, Certificate, CertificateVerify). */
+    mutual: z.boolean().default(false),
+    certificates: certificatesSchema.default({ chain_depth: 1, server_key: 'p256' }),
     client: endpointSchema,
     server: endpointSchema,
     link: linkSchema,
@@ -138,8 +163,11 @@ export const variantSchema = z
     name: variantName,
     description: z.string().optional(),
     protocol: z.literal('dtls1.2').optional(),
-    auth: z.literal('psk').optional(),
+    auth: z.enum(AUTH_MODES).optional(),
     cipher_suite: z.enum(CIPHER_SUITE_NAMES).optional(),
+    group: z.enum(GROUP_NAMES).optional(),
+    mutual: z.boolean().optional(),
+    certificates: certificatesSchema.partial().optional(),
     client: endpointSchema.partial().optional(),
     server: endpointSchema.partial().optional(),
     link: linkSchema.partial().optional(),
@@ -163,6 +191,9 @@ export const scenarioSchema = z
     protocol: configSchema.shape.protocol,
     auth: configSchema.shape.auth,
     cipher_suite: configSchema.shape.cipher_suite,
+    group: configSchema.shape.group,
+    mutual: configSchema.shape.mutual,
+    certificates: configSchema.shape.certificates,
     client: configSchema.shape.client,
     server: configSchema.shape.server,
     link: configSchema.shape.link,

@@ -10,6 +10,7 @@ import type { GroupName } from '../protocol/dtls12/groups_and_signatures.js';
 import { Dtls12Client } from '../protocol/dtls12/client.js';
 import type { Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
 import { Dtls12Server } from '../protocol/dtls12/server.js';
+import { SessionCache, type Session, type TicketKey } from '../protocol/dtls12/session.js';
 import type { MemoryModel } from '../scenario/profile_schemas.js';
 import { describeDatagram } from './describe_datagram.js';
 import type { MemoryRecord, Transcript, TranscriptFlight } from './types.js';
@@ -41,6 +42,8 @@ export interface Dtls12Setup {
   application_data_bytes: number;
   client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean };
   server: { memory: MemoryModel; buffers: BufferSizes; cookie_bytes: number; session_id_bytes: number; extended_master_secret: boolean };
+  /** Session resumption: the server keeps sessions by ID, or issues tickets (RFC 5077). */
+  resumption?: 'session_id' | 'ticket';
   /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
   tamper?: (flight: number, datagram: number, bytes: Uint8Array) => Uint8Array;
 }
@@ -54,6 +57,43 @@ const MAX_FLIGHTS = 16;
  * Then each side sends application data once. Records every datagram, op and memory event.
  */
 export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
+  return runConnection(setup, fullHandshakeConnection(setup)).transcript;
+}
+
+/** How the connections of one client–server pair share state: the server's cache and ticket key. */
+interface Connection {
+  /** Labels the seeded randoms, so each connection draws fresh ones. */
+  label: string;
+  cache: SessionCache;
+  ticket_key: TicketKey;
+  /** The session the client offers to resume. */
+  resume?: Session;
+}
+
+function fullHandshakeConnection(setup: Dtls12Setup): Connection {
+  const keys = seededRandom(setup.seed, 'server-ticket-key');
+  return { label: '', cache: new SessionCache(50), ticket_key: { name: keys(4), key: keys(16) } };
+}
+
+/**
+ * A full handshake followed by `count` abbreviated ones that resume its session (by ID or
+ * ticket, per setup.resumption), each a connection of its own with fresh randoms.
+ */
+export function buildDtls12Resumptions(setup: Dtls12Setup, count: number): { full: Transcript; resumptions: Transcript[] } {
+  if (setup.resumption === undefined) throw new Error('resumption mode not set');
+  const connection = fullHandshakeConnection(setup);
+  const first = runConnection(setup, connection);
+  const resumptions: Transcript[] = [];
+  let session = first.session;
+  for (let i = 1; i <= count && session; i++) {
+    const r = runConnection(setup, { ...connection, label: `/resumption-${i}`, resume: session });
+    resumptions.push(r.transcript);
+    session = r.session;
+  }
+  return { full: first.transcript, resumptions };
+}
+
+function runConnection(setup: Dtls12Setup, connection: Connection): { transcript: Transcript; session: Session | undefined } {
   const meter = new OpMeter();
   const memory: MemoryRecord[] = [];
   const common = {
@@ -63,8 +103,8 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
     cipher_suites: [setup.cipher_suite],
   };
   const psk = setup.psk && setup.psk_identity ? { identity: setup.psk_identity, key: setup.psk } : undefined;
-  const clientCrypto = new MeteredCrypto('client', meter, seededRandom(setup.seed, 'client'));
-  const serverCrypto = new MeteredCrypto('server', meter, seededRandom(setup.seed, 'server'));
+  const clientCrypto = new MeteredCrypto('client', meter, seededRandom(setup.seed, `client${connection.label}`));
+  const serverCrypto = new MeteredCrypto('server', meter, seededRandom(setup.seed, `server${connection.label}`));
   const client = new Dtls12Client(clientCrypto, {
     ...common,
     ...(psk ? { psk } : {}),
@@ -72,6 +112,8 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
     ...(setup.authenticate_server ? { authenticate_server: setup.authenticate_server(clientCrypto) } : {}),
     ...(setup.server_certificate_types ? { server_certificate_types: setup.server_certificate_types } : {}),
     ...(setup.client_credential ? { credential: setup.client_credential } : {}),
+    ...(setup.resumption === 'ticket' ? { session_tickets: true } : {}),
+    ...(connection.resume ? { resume: connection.resume } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
     ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
@@ -82,6 +124,8 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
     ...(psk ? { psk_for_identity: (id: Uint8Array) => (Buffer.from(id).equals(Buffer.from(psk.identity)) ? psk.key : undefined) } : {}),
     ...(setup.groups ? { groups: setup.groups } : {}),
     ...(setup.server_credentials ? { credentials: setup.server_credentials } : {}),
+    ...(setup.resumption === 'session_id' ? { session_cache: connection.cache } : {}),
+    ...(setup.resumption === 'ticket' ? { session_tickets: { key: connection.ticket_key, lifetime_s: 86_400 } } : {}),
     ...(setup.client_credential && setup.authenticate_client
       ? { request_client_certificate: { types: [setup.client_credential.type], authenticate: setup.authenticate_client(serverCrypto) } }
       : {}),
@@ -138,6 +182,7 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
   const transcript = (outcome: Transcript['outcome']): Transcript => ({
     protocol: 'dtls1.2',
     key_exchange: CIPHER_SUITES[setup.cipher_suite].key_exchange,
+    resumed: client.resumed,
     cipher_suite: setup.cipher_suite,
     flights,
     ops: meter.ops,
@@ -169,7 +214,7 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
   };
 
   const handshakeFailure = failed();
-  if (handshakeFailure) return handshakeFailure;
+  if (handshakeFailure) return { transcript: handshakeFailure, session: undefined };
 
   // Application data both ways proves the traffic keys agree.
   const payload = new Uint8Array(setup.application_data_bytes).fill(0x61);
@@ -184,10 +229,10 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
     deliver(takeFlight('server', 'application')!);
   }
   const applicationFailure = failed();
-  if (applicationFailure) return applicationFailure;
+  if (applicationFailure) return { transcript: applicationFailure, session: undefined };
   const back = client.takeApplicationData();
   if (got.length !== 1 || back.length !== 1 || !Buffer.from(got[0]!).equals(Buffer.from(payload)) || !Buffer.from(back[0]!).equals(Buffer.from(payload)))
     throw new Error('application data did not round-trip after a completed handshake');
 
-  return transcript({ completed: true });
+  return { transcript: transcript({ completed: true }), session: client.session };
 }

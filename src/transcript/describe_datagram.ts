@@ -6,6 +6,7 @@ const MESSAGE_NAMES: Record<string, string> = {
   client_hello: 'ClientHello',
   server_hello: 'ServerHello',
   hello_verify_request: 'HelloVerifyRequest',
+  new_session_ticket: 'NewSessionTicket',
   certificate: 'Certificate',
   server_key_exchange: 'ServerKeyExchange',
   certificate_request: 'CertificateRequest',

@@ -39,6 +39,8 @@ export type TranscriptOutcome =
 export interface Transcript {
   protocol: 'dtls1.2';
   key_exchange: KeyExchange;
+  /** An abbreviated handshake that resumed an earlier session (RFC 5246 §7.3). */
+  resumed: boolean;
   cipher_suite: string;
   flights: TranscriptFlight[];
   ops: OpRecord[];

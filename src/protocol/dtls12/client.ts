@@ -13,6 +13,7 @@ import {
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
   EXT_SERVER_CERTIFICATE_TYPE,
+  EXT_SESSION_TICKET,
   MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
   RANDOM_BYTES,
@@ -51,7 +52,9 @@ import {
 } from './messages/hello_extensions.js';
 import { decodeHelloVerifyRequest } from './messages/hello_verify_request.js';
 import { decodePskIdentity, encodePskIdentity } from './messages/psk_key_exchange.js';
+import { decodeNewSessionTicket } from './messages/new_session_ticket.js';
 import { decodeServerHello } from './messages/server_hello.js';
+import type { Session } from './session.js';
 
 export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
@@ -69,6 +72,10 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   server_certificate_types?: CertificateTypeName[];
   /** Sent when the server asks for a certificate (mutual authentication). */
   credential?: Credential;
+  /** Ask for a session ticket (RFC 5077) with an empty SessionTicket extension. */
+  session_tickets?: boolean;
+  /** A session from an earlier connection to resume (abbreviated handshake, RFC 5246 §7.3). */
+  resume?: Session;
 }
 
 type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_flight' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
@@ -94,6 +101,13 @@ export class Dtls12Client extends Dtls12Endpoint {
   extendedMasterSecret = false;
   /** The server's PSK identity hint, when it sent one. */
   serverIdentityHint: Uint8Array | undefined;
+  /** The server accepted the offered session: the abbreviated handshake ran. */
+  resumed = false;
+  /** The session this connection established or resumed, for a later resumption. */
+  session: Session | undefined;
+  private serverSessionId: Uint8Array = new Uint8Array(0);
+  private ticketAcknowledged = false;
+  private newTicket: Uint8Array | undefined;
 
   constructor(
     crypto: MeteredCrypto,
@@ -110,10 +124,12 @@ export class Dtls12Client extends Dtls12Endpoint {
   start(now_ms: number): void {
     if (this.step !== 'idle') throw new Error('client already started');
     this.options.onMemoryEvent?.('handshake_start');
+    const resume = this.clientOptions.resume;
     this.hello = {
       client_version: DTLS_1_2,
       random: this.crypto.random(RANDOM_BYTES),
-      session_id: new Uint8Array(0),
+      // RFC 5077 §3.4: with a ticket and no ID, a random ID lets the server's echo say "resumed".
+      session_id: resume ? (resume.id.length > 0 ? resume.id : resume.ticket ? this.crypto.random(32) : new Uint8Array(0)) : new Uint8Array(0),
       cookie: new Uint8Array(0),
       // The SCSV tells the server we support secure renegotiation without sending the
       // extension, as mbedTLS clients do on an initial handshake (RFC 5746 §3.3).
@@ -138,6 +154,7 @@ export class Dtls12Client extends Dtls12Endpoint {
       if (o.credential && o.credential.type !== 'x509') exts.push(certificateTypeListExtension('client', [o.credential.type]));
     }
     if (o.extended_master_secret) exts.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
+    if (o.session_tickets || o.resume?.ticket) exts.push({ type: EXT_SESSION_TICKET, data: o.resume?.ticket ?? new Uint8Array(0) });
     if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
     return exts;
   }
@@ -174,8 +191,16 @@ export class Dtls12Client extends Dtls12Endpoint {
         return this.alertOnUnexpected(msg, 'HelloVerifyRequest or ServerHello');
       case 'wait_server_flight':
         return this.onServerFlightMessage(msg, now_ms);
+      case 'wait_change_cipher_spec':
+        // RFC 5077 §3.3: the ticket comes just before the server's ChangeCipherSpec.
+        if (msg.msg_type === HandshakeType.new_session_ticket && this.ticketAcknowledged && this.newTicket === undefined) {
+          this.newTicket = decodeNewSessionTicket(msg.body).ticket;
+          this.transcript.update(msg.raw);
+          return;
+        }
+        return this.alertOnUnexpected(msg, 'ChangeCipherSpec');
       case 'wait_finished':
-        if (msg.msg_type === HandshakeType.finished && msg.epoch === 1) return this.onFinished(msg);
+        if (msg.msg_type === HandshakeType.finished && msg.epoch === 1) return this.onFinished(msg, now_ms);
         return this.alertOnUnexpected(msg, 'an encrypted Finished');
       default:
         return this.alertOnUnexpected(msg, `nothing (client is in ${this.step})`);
@@ -220,6 +245,11 @@ export class Dtls12Client extends Dtls12Endpoint {
         case EXT_EC_POINT_FORMATS:
           checkEcPointFormats(ext.data);
           break;
+        case EXT_SESSION_TICKET:
+          // RFC 5077 §3.2: the server's extension is empty and promises a NewSessionTicket.
+          if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello SessionTicket extension is not empty');
+          this.ticketAcknowledged = true;
+          break;
         case EXT_SERVER_CERTIFICATE_TYPE:
           this.serverCertificateType = this.chosenType(ext.data, this.clientOptions.server_certificate_types ?? ['x509'], 'server_certificate_type');
           break;
@@ -237,8 +267,24 @@ export class Dtls12Client extends Dtls12Endpoint {
     }
     this.suite = suite;
     this.serverRandom = sh.random;
+    this.serverSessionId = sh.session_id;
     this.transcript.update(msg.raw);
+    const resume = this.clientOptions.resume;
+    if (resume && sh.session_id.length > 0 && bytesEqual(sh.session_id, this.hello!.session_id)) return this.onResumed(resume);
     this.step = 'wait_server_flight';
+  }
+
+  /** RFC 5246 §7.3: the server echoed our session ID: keys from the saved master secret, then its CCS and Finished. */
+  private onResumed(resume: Session): void {
+    if (this.suite!.code !== resume.cipher_suite)
+      throw new ProtocolAlert('illegal_parameter', `resumed session with suite 0x${this.suite!.code.toString(16)}, not the session's 0x${resume.cipher_suite.toString(16)}`);
+    // RFC 7627 §5.3: a session with the extended master secret resumes only with it.
+    if (resume.extended_master_secret !== this.extendedMasterSecret)
+      throw new ProtocolAlert('handshake_failure', 'the server resumed a session without matching its extended master secret use (RFC 7627 §5.3)');
+    this.resumed = true;
+    this.master = resume.master_secret;
+    this.installKeys(trafficKeys(this.crypto, this.suite!, this.master, this.hello!.random, this.serverRandom!), true);
+    this.step = 'wait_change_cipher_spec';
   }
 
   /** RFC 7250 §4.2: the server picks one of the types we listed. */
@@ -371,12 +417,26 @@ export class Dtls12Client extends Dtls12Endpoint {
     this.step = 'wait_finished';
   }
 
-  private onFinished(msg: HandshakeMessage): void {
+  private onFinished(msg: HandshakeMessage, now_ms: number): void {
     const got = decodeFinished(msg.body);
     const want = verifyData(this.crypto, this.master!, 'server', this.transcript.digest());
     if (!bytesEqual(got, want)) throw new ProtocolAlert('decrypt_error', 'server Finished verify_data does not match the transcript');
     this.transcript.update(msg.raw);
     this.step = 'done';
-    this.finishHandshake(false);
+    const previous = this.clientOptions.resume;
+    this.session = {
+      id: this.serverSessionId,
+      ...(this.newTicket ? { ticket: this.newTicket } : this.resumed && previous?.ticket ? { ticket: previous.ticket } : {}),
+      master_secret: this.master!,
+      cipher_suite: this.suite!.code,
+      extended_master_secret: this.extendedMasterSecret,
+    };
+    if (!this.resumed) return this.finishHandshake(false);
+    // Abbreviated handshake: our CCS and Finished close it, and we answer the server's repeats.
+    const ccs = this.changeCipherSpecItem();
+    const fin = this.handshakeItem(HandshakeType.finished, verifyData(this.crypto, this.master!, 'client', this.transcript.digest()));
+    this.transcript.update(this.rawOf(fin));
+    this.sendFlight([ccs, fin], now_ms, false);
+    this.finishHandshake(true);
   }
 }

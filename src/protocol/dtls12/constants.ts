@@ -12,6 +12,7 @@ export const HandshakeType = {
   client_hello: 1,
   server_hello: 2,
   hello_verify_request: 3,
+  new_session_ticket: 4,
   certificate: 11,
   server_key_exchange: 12,
   certificate_request: 13,
@@ -70,3 +71,6 @@ export type CertificateTypeName = keyof typeof CertificateType;
 
 /** RFC 5246 §7.4.4 ClientCertificateType: the kinds of key a CertificateRequest accepts. */
 export const ClientCertificateTypeCode = { rsa_sign: 1, ecdsa_sign: 64 } as const;
+
+/** RFC 5077 §3.2: SessionTicket, empty to ask for a ticket, or carrying one to resume. */
+export const EXT_SESSION_TICKET = 0x0023;

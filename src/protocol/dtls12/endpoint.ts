@@ -147,6 +147,14 @@ export abstract class Dtls12Endpoint {
       this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data.subarray(o, o + this.maxPlaintextBytes)));
   }
 
+  /** Ends the connection with a close_notify alert (RFC 5246 §7.2.1), so the peer can move on. */
+  close(): void {
+    if (this.state !== 'connected') return;
+    this.outbox.push(this.encodeOutgoingRecord(ContentType.alert, Uint8Array.of(1, AlertDescription.close_notify)));
+    this.state = 'closed';
+    this.deadline_ms = null;
+  }
+
   takeApplicationData(): Uint8Array[] {
     return this.appData.splice(0, this.appData.length);
   }

@@ -15,6 +15,7 @@ import {
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
   EXT_SERVER_CERTIFICATE_TYPE,
+  EXT_SESSION_TICKET,
   EXT_SIGNATURE_ALGORITHMS,
   EXT_SUPPORTED_GROUPS,
   MAX_FRAGMENT_LENGTH_CODES,
@@ -61,7 +62,9 @@ import {
 } from './messages/hello_extensions.js';
 import { encodeHelloVerifyRequest } from './messages/hello_verify_request.js';
 import { decodePskIdentity, encodePskIdentity } from './messages/psk_key_exchange.js';
+import { encodeNewSessionTicket } from './messages/new_session_ticket.js';
 import { encodeServerHello } from './messages/server_hello.js';
+import { openTicket, sealTicket, type Session, type SessionCache, type TicketKey } from './session.js';
 
 export interface Dtls12ServerOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
@@ -80,6 +83,10 @@ export interface Dtls12ServerOptions extends Dtls12Options {
     types: CertificateTypeName[];
     authenticate: PeerAuthenticator;
   };
+  /** Sessions this server can resume by ID (RFC 5246 §7.3); shared across connections. */
+  session_cache?: SessionCache;
+  /** Issue and accept session tickets (RFC 5077). */
+  session_tickets?: { key: TicketKey; lifetime_s: number };
   /** Answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). */
   cookie: boolean;
   cookie_secret: Uint8Array;
@@ -125,6 +132,10 @@ export class Dtls12Server extends Dtls12Endpoint {
   clientKey: PublicKey | undefined;
   private clientCertificateType: CertificateTypeName = 'x509';
   private ephemeral: { group: GroupName; secretKey: Uint8Array } | undefined;
+  /** The client's session was accepted: the abbreviated handshake runs. */
+  resumed = false;
+  private sessionId: Uint8Array = new Uint8Array(0);
+  private issueTicket = false;
   /** The record sequence number of the ClientHello being answered (HVR echoes it). */
   private helloRecordSeq = 0;
 
@@ -221,25 +232,32 @@ export class Dtls12Server extends Dtls12Endpoint {
 
     this.options.onMemoryEvent?.('handshake_start');
     this.continueRecordSequenceFrom(this.helloRecordSeq);
-    const suite = negotiated.suite;
-    this.suite = suite;
     this.clientRandom = ch.random;
-    this.clientCertificateType = negotiated.clientCertificateType;
     // The server's messages continue the client's numbering (RFC 6347 §4.2.2).
     this.nextSendSeq = msg.message_seq;
     this.transcript.update(msg.raw);
-
     this.serverRandom = this.crypto.random(RANDOM_BYTES);
+
+    const saved = this.resumableSession(ch);
+    if (saved) return this.resume(ch, saved, negotiated, now_ms);
+
+    const suite = negotiated.suite;
+    this.suite = suite;
+    this.clientCertificateType = negotiated.clientCertificateType;
+    // RFC 5077 §3.2: a client that sent the extension gets a ticket; the ID is then left empty,
+    // as Mbed TLS does (ssl_write_server_hello), since the ticket carries the session.
+    this.issueTicket = this.serverOptions.session_tickets !== undefined && ch.extensions.some((e) => e.type === EXT_SESSION_TICKET);
+    this.sessionId = this.issueTicket ? new Uint8Array(0) : this.crypto.random(this.serverOptions.session_id_bytes);
     const items = [
       this.handshakeItem(
         HandshakeType.server_hello,
         encodeServerHello({
           server_version: DTLS_1_2,
           random: this.serverRandom,
-          session_id: this.crypto.random(this.serverOptions.session_id_bytes),
+          session_id: this.sessionId,
           cipher_suite: suite.code,
           compression_method: 0,
-          extensions: negotiated.extensions,
+          extensions: [...negotiated.extensions, ...(this.issueTicket ? [{ type: EXT_SESSION_TICKET, data: new Uint8Array(0) }] : [])],
         }),
       ),
     ];
@@ -285,6 +303,54 @@ export class Dtls12Server extends Dtls12Endpoint {
     for (const item of items) this.transcript.update(this.rawOf(item));
     this.step = request && usesServerSignature(kx) ? 'wait_client_certificate' : 'wait_client_key_exchange';
     this.sendFlight(items, now_ms, true);
+  }
+
+  /**
+   * The session the client asks to resume, by ticket (RFC 5077 §3.4) or by ID (RFC 5246 §7.3),
+   * when this server still has it and can serve its suite; otherwise a full handshake.
+   */
+  private resumableSession(ch: ClientHello): Omit<Session, 'id'> | undefined {
+    const o = this.serverOptions;
+    const ticket = ch.extensions.find((e) => e.type === EXT_SESSION_TICKET);
+    const saved =
+      ticket && ticket.data.length > 0 && o.session_tickets
+        ? openTicket(this.crypto, o.session_tickets.key, ticket.data)
+        : o.session_cache?.find(ch.session_id);
+    if (!saved) return undefined;
+    const servable = o.cipher_suites.some((n) => CIPHER_SUITES[n].code === saved.cipher_suite) && ch.cipher_suites.includes(saved.cipher_suite);
+    if (!servable) return undefined;
+    const clientEms = ch.extensions.some((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
+    // RFC 7627 §5.3: abort if the session had the extended master secret and the hello lacks it;
+    // run a full handshake if the session lacked it and the hello has it.
+    if (saved.extended_master_secret && !clientEms)
+      throw new ProtocolAlert('handshake_failure', 'the session used the extended master secret; the ClientHello resuming it does not offer it');
+    if (!saved.extended_master_secret && clientEms) return undefined;
+    return saved;
+  }
+
+  /** Abbreviated handshake (RFC 5246 §7.3): ServerHello echoing the ID, then our CCS and Finished. */
+  private resume(ch: ClientHello, saved: Omit<Session, 'id'>, negotiated: Negotiated, now_ms: number): void {
+    this.resumed = true;
+    this.suite = Object.values(CIPHER_SUITES).find((s) => s.code === saved.cipher_suite)!;
+    this.extendedMasterSecret = saved.extended_master_secret;
+    this.master = saved.master_secret;
+    this.sessionId = ch.session_id;
+    const extensions = negotiated.extensions.filter(
+      (e) => e.type === EXT_RENEGOTIATION_INFO || e.type === EXT_MAX_FRAGMENT_LENGTH || (e.type === EXT_EXTENDED_MASTER_SECRET && saved.extended_master_secret),
+    );
+    const hello = this.handshakeItem(
+      HandshakeType.server_hello,
+      encodeServerHello({ server_version: DTLS_1_2, random: this.serverRandom!, session_id: ch.session_id, cipher_suite: saved.cipher_suite, compression_method: 0, extensions }),
+    );
+    const mfl = extensions.find((e) => e.type === EXT_MAX_FRAGMENT_LENGTH);
+    if (mfl) this.maxPlaintextBytes = MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!]!;
+    this.transcript.update(this.rawOf(hello));
+    this.installKeys(trafficKeys(this.crypto, this.suite, this.master, this.clientRandom!, this.serverRandom!), false);
+    const ccs = this.changeCipherSpecItem();
+    const fin = this.handshakeItem(HandshakeType.finished, verifyData(this.crypto, this.master, 'server', this.transcript.digest()));
+    this.transcript.update(this.rawOf(fin));
+    this.step = 'wait_change_cipher_spec';
+    this.sendFlight([hello, ccs, fin], now_ms, true);
   }
 
   /**
@@ -403,13 +469,27 @@ export class Dtls12Server extends Dtls12Endpoint {
     const want = verifyData(this.crypto, this.master!, 'client', this.transcript.digest());
     if (!bytesEqual(got, want)) throw new ProtocolAlert('decrypt_error', 'client Finished verify_data does not match the transcript');
     this.transcript.update(msg.raw);
+    this.step = 'done';
+    // Abbreviated handshake: the client's Finished was the last message.
+    if (this.resumed) return this.finishHandshake(false);
 
+    const session: Session = { id: this.sessionId, master_secret: this.master!, cipher_suite: this.suite!.code, extended_master_secret: this.extendedMasterSecret };
+    this.serverOptions.session_cache?.store(session);
+    const items = [];
+    if (this.issueTicket) {
+      const t = this.serverOptions.session_tickets!;
+      const ticket = this.handshakeItem(
+        HandshakeType.new_session_ticket,
+        encodeNewSessionTicket({ lifetime_hint_s: t.lifetime_s, ticket: sealTicket(this.crypto, t.key, session) }),
+      );
+      this.transcript.update(this.rawOf(ticket));
+      items.push(ticket);
+    }
     const ccs = this.changeCipherSpecItem();
     const fin = this.handshakeItem(HandshakeType.finished, verifyData(this.crypto, this.master!, 'server', this.transcript.digest()));
     this.transcript.update(this.rawOf(fin));
-    this.step = 'done';
     // The last flight of the handshake has no timer; it is resent when the client repeats its own.
-    this.sendFlight([ccs, fin], now_ms, false);
+    this.sendFlight([...items, ccs, fin], now_ms, false);
     this.finishHandshake(true);
   }
 }
