@@ -6,19 +6,27 @@ import { summariseHeap } from '../memory/stack_memory.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
 import { runTrial, type TrialResult } from '../replay/run_trial.js';
 import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
-import { REPORT_SCHEMA, type FlightReport, type OpReport, type Report, type TrafficReport, type VariantReport } from '../report/report_types.js';
+import {
+  REPORT_SCHEMA,
+  type FlightReport,
+  type OpReport,
+  type Report,
+  type ResumptionReport,
+  type TrafficReport,
+  type VariantReport,
+} from '../report/report_types.js';
 import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
-import { buildDtls12Transcript } from '../transcript/build_dtls12.js';
+import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
 
 const enc = new TextEncoder();
 
-/** Stage 1: the real handshake, once per variant. */
-export function transcriptFor(variant: ResolvedVariant, seed: number): Transcript {
+/** What the engine needs to run a variant's handshake. */
+function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
   const c = variant.config;
-  const transcript = buildDtls12Transcript({
+  return {
     seed,
     cipher_suite: c.cipher_suite,
     psk_identity: enc.encode(c.psk.identity),
@@ -42,12 +50,32 @@ export function transcriptFor(variant: ResolvedVariant, seed: number): Transcrip
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },
-  });
+    ...(c.resumption ? { resumption: c.resumption.mode } : {}),
+  };
+}
+
+function checkCompleted(variant: ResolvedVariant, transcript: Transcript): Transcript {
   if (!transcript.outcome.completed) {
     // Our own client and server disagreeing on a valid configuration is a bug, not bad input.
     throw new Error(`variant ${variant.name}: the lossless handshake failed: ${transcript.outcome.alert}: ${transcript.outcome.reason}`);
   }
   return transcript;
+}
+
+/** Stage 1: the real handshake, once per variant. */
+export function transcriptFor(variant: ResolvedVariant, seed: number): Transcript {
+  return checkCompleted(variant, buildDtls12Transcript(dtlsSetupFor(variant, seed)));
+}
+
+/** Stage 1 with resumption: the full handshake and the abbreviated ones that resume its session. */
+function transcriptsWithResumptions(variant: ResolvedVariant, seed: number, count: number): { full: Transcript; resumptions: Transcript[] } {
+  const { full, resumptions } = buildDtls12Resumptions(dtlsSetupFor(variant, seed), count);
+  checkCompleted(variant, full);
+  for (const r of resumptions) {
+    checkCompleted(variant, r);
+    if (!r.resumed) throw new Error(`variant ${variant.name}: the server did not resume the session`);
+  }
+  return { full, resumptions };
 }
 
 function flightReports(transcript: Transcript, model: ReplayModel): FlightReport[] {
@@ -118,15 +146,21 @@ function trafficReport(from: 'client' | 'server', results: TrialResult[], model:
 export type ProgressListener = (variant: string, done: number, total: number) => void;
 
 export function simulateVariant(variant: ResolvedVariant, seed: number, trials: number, onProgress?: ProgressListener): VariantReport {
-  const transcript = transcriptFor(variant, seed);
+  const count = variant.config.resumption?.count ?? 0;
+  const { full: transcript, resumptions } = count > 0 ? transcriptsWithResumptions(variant, seed, count) : { full: transcriptFor(variant, seed), resumptions: [] };
   const model = buildReplayModel(variant, transcript);
+  const resumedModels = resumptions.map((r) => buildReplayModel(variant, r));
   const results: TrialResult[] = [];
+  // resumed[k][t]: resumption k+1 of trial t, each connection with random streams of its own.
+  const resumed: TrialResult[][] = resumedModels.map(() => []);
   for (let t = 0; t < trials; t++) {
     results.push(runTrial(model, seed, t));
+    resumedModels.forEach((m, k) => resumed[k]!.push(runTrial(m, seed, t, undefined, k + 1)));
     if (onProgress && (t + 1) % 1000 === 0) onProgress(variant.name, t + 1, trials);
   }
 
-  const energies = results.map((r) => ({ client: endpointEnergy(model.client, r.states.client), server: endpointEnergy(model.server, r.states.server) }));
+  const energyOf = (m: ReplayModel, r: TrialResult) => ({ client: endpointEnergy(m.client, r.states.client), server: endpointEnergy(m.server, r.states.server) });
+  const energies = results.map((r) => energyOf(model, r));
   const pick = (f: (r: TrialResult) => number) => results.map(f);
   const lossless = <K extends 'bytes_on_air' | 'frames'>(k: K) => model.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d[k], 0), 0);
   const breakdown = (role: 'client' | 'server') => {
@@ -191,6 +225,62 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     warnings: fitWarnings(variant, heap),
     flights: flightReports(transcript, model),
     ops,
+    resumption: variant.config.resumption
+      ? resumptionReport(variant, { mode: variant.config.resumption.mode, resumptions, resumedModels, resumed, results, energies, energyOf })
+      : null,
+  };
+}
+
+/**
+ * One resumed handshake (over every trial and every resumption), and the whole sequence per
+ * trial: the full handshake plus its K resumptions, counted when all of them completed.
+ */
+function resumptionReport(
+  variant: ResolvedVariant,
+  r: {
+    mode: 'session_id' | 'ticket';
+    resumptions: Transcript[];
+    resumedModels: ReplayModel[];
+    resumed: TrialResult[][];
+    results: TrialResult[];
+    energies: { client: { energy_mJ: number }; server: { energy_mJ: number } }[];
+    energyOf: (m: ReplayModel, t: TrialResult) => { client: { energy_mJ: number }; server: { energy_mJ: number } };
+  },
+): ResumptionReport {
+  const all = r.resumed.flatMap((results, k) => results.map((t) => ({ t, e: r.energyOf(r.resumedModels[k]!, t) })));
+  const first = r.resumedModels[0]!;
+  const ops = opReports(variant, r.resumptions[0]!, first.flights.length);
+  const cryptoTime = (role: 'client' | 'server') => ops.filter((o) => o.endpoint === role).reduce((n, o) => n + o.time_ms, 0);
+  const trials = r.results.length;
+  const totals = r.results.map((full, t) => {
+    const parts = [full, ...r.resumed.map((k) => k[t]!)];
+    const energy = [r.energies[t]!, ...r.resumed.map((k, i) => r.energyOf(r.resumedModels[i]!, k[t]!))];
+    return {
+      completed: parts.every((p) => p.completed),
+      time_ms: parts.reduce((n, p) => n + p.time_ms, 0),
+      client_mJ: energy.reduce((n, e) => n + e.client.energy_mJ, 0),
+      server_mJ: energy.reduce((n, e) => n + e.server.energy_mJ, 0),
+    };
+  });
+  return {
+    mode: r.mode,
+    count: r.resumptions.length,
+    success_rate: all.filter((x) => x.t.completed).length / all.length,
+    time_ms: distribution(all.filter((x) => x.t.completed).map((x) => x.t.time_ms)),
+    energy_mJ: { client: meanAndP95(all.map((x) => x.e.client.energy_mJ)), server: meanAndP95(all.map((x) => x.e.server.energy_mJ)) },
+    bytes_on_air: {
+      ...meanAndP95(all.map((x) => x.t.bytes_on_air)),
+      lossless: first.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d.bytes_on_air, 0), 0),
+    },
+    retransmissions: meanAndP95(all.map((x) => x.t.retransmissions)),
+    crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
+    flights: flightReports(r.resumptions[0]!, first),
+    ops,
+    total: {
+      success_rate: totals.filter((x) => x.completed).length / trials,
+      time_ms: distribution(totals.filter((x) => x.completed).map((x) => x.time_ms)),
+      energy_mJ: { client: meanAndP95(totals.map((x) => x.client_mJ)), server: meanAndP95(totals.map((x) => x.server_mJ)) },
+    },
   };
 }
 

@@ -12,6 +12,8 @@ function mix32(x: number): number {
 }
 
 export const STREAM = { loss: 1, jitter: 2 } as const;
+/** Room left between connections' stream numbers for purposes added later. */
+export const STREAMS_PER_CONNECTION = 16;
 
 /** sfc32 (Chris Doty-Humphrey's Small Fast Chaotic PRNG): fast, passes PractRand to 2^40+. */
 export class Prng {

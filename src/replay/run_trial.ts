@@ -1,7 +1,7 @@
 import type { EndpointRole } from '../crypto/ops.js';
 import { EventQueue } from './event_queue.js';
 import { GilbertElliottChain, type LossProcess } from '../link/loss_model.js';
-import { Prng, STREAM } from './prng.js';
+import { Prng, STREAM, STREAMS_PER_CONNECTION } from './prng.js';
 import type { EndpointModel, ReplayModel } from './replay_model.js';
 
 /** Time each endpoint spent in each state during one trial (the energy model's input). */
@@ -76,11 +76,12 @@ const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'server' : 'c
  * previous flight by resending its own, a stateless HelloVerifyRequest, half-duplex radios
  * that send one datagram after another, and CPU time per step from the priced transcript.
  */
-export function runTrial(model: ReplayModel, seed: number, trial: number, trace?: TraceEntry[]): TrialResult {
+export function runTrial(model: ReplayModel, seed: number, trial: number, trace?: TraceEntry[], connection = 0): TrialResult {
   // Common random numbers: trial t of every variant starts from the same draws, so variants
-  // compared side by side differ by their configuration rather than by luck.
-  const lossRng = new Prng(seed, trial, STREAM.loss);
-  const jitterRng = new Prng(seed, trial, STREAM.jitter);
+  // compared side by side differ by their configuration rather than by luck. Each connection
+  // of a trial (the full handshake, then each resumption) draws from streams of its own.
+  const lossRng = new Prng(seed, trial, STREAM.loss + STREAMS_PER_CONNECTION * connection);
+  const jitterRng = new Prng(seed, trial, STREAM.jitter + STREAMS_PER_CONNECTION * connection);
   // Bursty directions run a Gilbert–Elliott chain frame by frame; Bernoulli ones draw per datagram.
   const chainFor = (p: LossProcess) => (p.model === 'gilbert-elliott' ? new GilbertElliottChain(p, lossRng) : undefined);
   const chains: Record<EndpointRole, GilbertElliottChain | undefined> = {

@@ -1,4 +1,5 @@
 import type { BudgetRow, Report, VariantReport } from './report_types.js';
+import { LOWER_LIMIT_METRICS } from './budgets.js';
 
 function num(x: number | null, digits = 3): string {
   if (x === null) return '-';
@@ -60,10 +61,26 @@ function ops(v: VariantReport): string {
 function budgets(rows: BudgetRow[]): string {
   return rows
     .map((b) => {
-      const cmp = b.metric === 'success_rate' ? '>=' : '<=';
+      const cmp = LOWER_LIMIT_METRICS.has(b.metric) ? '>=' : '<=';
       return `  ${b.pass ? 'PASS' : 'FAIL'}  ${b.variant}: ${b.metric} = ${b.value === null ? 'no value' : num(b.value, 6)} (limit ${cmp} ${b.limit})`;
     })
     .join('\n');
+}
+
+function resumption(v: VariantReport): string[] {
+  const r = v.resumption;
+  if (!r) return [];
+  const ms = (x: number | null) => (x === null ? 'n/a' : `${num(x, 4)} ms`);
+  const mJ = (x: number | null) => (x === null ? 'n/a' : `${num(x, 4)} mJ`);
+  return [
+    '',
+    `resumption by ${r.mode}, ${r.count} after the full handshake: each ${r.flights.map((f) => f.messages.join('+')).join(' | ')}`,
+    `  one resumed handshake: success ${num(100 * r.success_rate, 4)} %, time mean ${ms(r.time_ms.mean)} p95 ${ms(r.time_ms.p95)}, ` +
+      `energy client ${mJ(r.energy_mJ.client.mean)} server ${mJ(r.energy_mJ.server.mean)}, ${r.bytes_on_air.lossless} B on air lossless, ` +
+      `crypto client ${ms(r.crypto_time_ms.client)} server ${ms(r.crypto_time_ms.server)}`,
+    `  full + ${r.count} resumptions: all completed in ${num(100 * r.total.success_rate, 4)} % of trials, time mean ${ms(r.total.time_ms.mean)} p95 ${ms(r.total.time_ms.p95)}, ` +
+      `energy client ${mJ(r.total.energy_mJ.client.mean)} server ${mJ(r.total.energy_mJ.server.mean)}`,
+  ];
 }
 
 export function formatTable(report: Report): string {
@@ -75,6 +92,7 @@ export function formatTable(report: Report): string {
       flights(v),
       '',
       ops(v),
+      ...resumption(v),
       ...v.warnings.map((w) => `warning: ${w}`),
     );
   }

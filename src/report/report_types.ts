@@ -106,6 +106,25 @@ export interface VariantReport {
   warnings: string[];
   flights: FlightReport[];
   ops: OpReport[];
+  /** Present when the scenario asks for resumptions: null otherwise. */
+  resumption: ResumptionReport | null;
+}
+
+/** A full handshake followed by `count` resumptions of its session. */
+export interface ResumptionReport {
+  mode: 'session_id' | 'ticket';
+  count: number;
+  /** One abbreviated handshake, over every trial and every resumption. */
+  success_rate: number;
+  time_ms: Distribution;
+  energy_mJ: { client: MeanP95; server: MeanP95 };
+  bytes_on_air: { mean: number | null; p95: number | null; lossless: number };
+  retransmissions: MeanP95;
+  crypto_time_ms: { client: number; server: number };
+  flights: FlightReport[];
+  ops: OpReport[];
+  /** Per trial, the full handshake plus its resumptions; time counts trials where all completed. */
+  total: { success_rate: number; time_ms: Distribution; energy_mJ: { client: MeanP95; server: MeanP95 } };
 }
 
 export interface BudgetRow {

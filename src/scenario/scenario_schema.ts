@@ -126,6 +126,15 @@ export const certificatesSchema = z
   })
   .strict();
 
+/** One full handshake, then `count` abbreviated ones resuming its session (RFC 5246 §7.3, RFC 5077). */
+export const resumptionSchema = z
+  .object({
+    /** session_id: the server keeps a session cache; ticket: it seals the session into a ticket. */
+    mode: z.enum(['session_id', 'ticket']),
+    count: z.number().int().min(1).max(100),
+  })
+  .strict();
+
 /** Everything a variant may override. */
 export const configSchema = z
   .object({
@@ -148,6 +157,7 @@ export const configSchema = z
     /** The client asks for this record plaintext limit (RFC 6066 §4); default: none (2^14). */
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
+    resumption: resumptionSchema.optional(),
     timers: timersSchema.default({}),
     /** Application data each side sends once after the handshake (checks the keys; not timed). */
     application_data_bytes: z.number().int().min(1).max(16384).default(32),
@@ -175,6 +185,7 @@ export const variantSchema = z
     extended_master_secret: z.boolean().optional(),
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.partial().optional(),
+    resumption: resumptionSchema.partial().optional(),
     timers: timersSchema.optional(),
     application_data_bytes: z.number().int().min(1).max(16384).optional(),
   })
@@ -201,6 +212,7 @@ export const scenarioSchema = z
     extended_master_secret: configSchema.shape.extended_master_secret,
     max_fragment_length: configSchema.shape.max_fragment_length,
     psk: configSchema.shape.psk,
+    resumption: configSchema.shape.resumption,
     timers: configSchema.shape.timers,
     application_data_bytes: configSchema.shape.application_data_bytes,
     variants: z.array(variantSchema).optional(),

@@ -12,7 +12,8 @@ function numericLeaves(x: unknown, prefix = ''): string[] {
 }
 
 describe('budget metric paths', () => {
-  const scenario = loadScenario(tempScenario(MINIMAL_SCENARIO));
+  // With resumption, so the resumption section's numbers are in the report too.
+  const scenario = loadScenario(tempScenario(MINIMAL_SCENARIO + 'resumption: { mode: ticket, count: 2 }\n'));
   const report = simulateVariant(scenario.variants[0]!, scenario.seed, 50);
 
   it('lists exactly the per-trial and per-variant numbers of a real report (no drift)', () => {
