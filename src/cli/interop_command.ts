@@ -4,9 +4,9 @@ import { OpMeter } from '../crypto/meter.js';
 import { MeteredCrypto } from '../crypto/metered_crypto.js';
 import { systemRandom } from '../crypto/random_source.js';
 import { UdpSession, type UdpAddress } from '../interop/udp_session.js';
-import { CIPHER_SUITE_NAMES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
+import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
 import { Dtls12Client } from '../protocol/dtls12/client.js';
-import type { Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
+import { smallestMtuBytes, type Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
 import { Dtls12Server } from '../protocol/dtls12/server.js';
 import { InputError } from '../scenario/errors.js';
 import { describeDatagram } from '../transcript/describe_datagram.js';
@@ -111,7 +111,8 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       .option('timeout-ms', { type: 'number', requiresArg: true, default: 10_000, describe: 'Give up after this long' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<InteropArgs>,
   handler: async (args: ArgumentsCamelCase<InteropArgs>) => {
-    const mtu = wholeNumber('mtu', args.mtu, 64, 65507);
+    // The suite's largest record must fit with at least one byte of a handshake message.
+    const mtu = wholeNumber('mtu', args.mtu, Math.max(64, smallestMtuBytes(CIPHER_SUITES[args.cipherSuite])), 65507);
     const timeout = wholeNumber('timeout-ms', args.timeoutMs, 1, 3_600_000);
     if (args.pskIdentity === undefined) throw new InputError('--psk-identity: missing; expected the PSK identity (--auth psk)');
     const identity = new TextEncoder().encode(args.pskIdentity);

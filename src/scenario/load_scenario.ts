@@ -2,6 +2,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
 import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
+import { CIPHER_SUITES } from '../protocol/dtls12/cipher_suites.js';
+import { smallestMtuBytes } from '../protocol/dtls12/endpoint.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
 import { configSchema, scenarioSchema, type LossSpec, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
 import { parseOrThrow } from './zod_errors.js';
@@ -141,6 +143,11 @@ function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, w
   if (link.mtu_bytes > profile.mtu_bytes.value)
     throw new InputError(
       `${where}link.mtu: got ${link.mtu_bytes}, expected at most ${profile.mtu_bytes.value} (the largest datagram link ${profile.id} carries)`,
+    );
+  const smallest = smallestMtuBytes(CIPHER_SUITES[config.cipher_suite]);
+  if (link.mtu_bytes < smallest)
+    throw new InputError(
+      `${where}link.mtu: got ${link.mtu_bytes}, expected at least ${smallest} with ${config.cipher_suite} (a record header, the suite's largest record expansion and a handshake fragment header with one byte of message)`,
     );
   return {
     name,

@@ -98,6 +98,10 @@ describe('handshake-sim interop: bad input exits 2', () => {
     [['interop', '--role', 'client', '--connect', '5684', '--psk-identity', ID], /--psk: missing/],
     [['interop', '--role', 'client', '--connect', '5684', '--psk-identity', ID, '--psk', 'xyz'], /--psk: got "xyz", expected 1 to 64 bytes of hex/],
     [['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--mtu', '10'], /--mtu: got 10, expected a whole number from 64/],
+    [
+      ['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--cipher-suite', 'TLS_PSK_WITH_AES_128_CBC_SHA256', '--mtu', '80'],
+      /--mtu: got 80, expected a whole number from 90/,
+    ],
     [['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--auth', 'cert'], /Invalid values/],
     [['interop', '--role', 'sideways'], /Invalid values/],
   ])('%j', (args, message) => {

@@ -46,6 +46,15 @@ describe('scenario validation', () => {
     );
   });
 
+  it('rejects an MTU too small for the suite\'s largest record', () => {
+    const cbc = MINIMAL_SCENARIO + 'cipher_suite: TLS_PSK_WITH_AES_128_CBC_SHA256\n';
+    expect(errorOf(cbc.replace('loss: 0.1', 'loss: 0.1, mtu: 89'))).toContain(
+      'link.mtu: got 89, expected at least 90 with TLS_PSK_WITH_AES_128_CBC_SHA256',
+    );
+    expect(loadScenario(tempScenario(cbc.replace('loss: 0.1', 'loss: 0.1, mtu: 90'))).variants[0]!.link.mtu_bytes).toBe(90);
+    expect(loadScenario(tempScenario(MINIMAL_SCENARIO.replace('loss: 0.1', 'loss: 0.1, mtu: 64'))).variants[0]!.link.mtu_bytes).toBe(64);
+  });
+
   it('reports a missing required field', () => {
     expect(errorOf(MINIMAL_SCENARIO.replace(/^server:.*\n/m, ''))).toContain('server: missing; expected object');
   });
