@@ -24,6 +24,7 @@ interface InteropArgs {
   pskHint?: string;
   cookie: boolean;
   extendedMasterSecret: boolean;
+  encryptThenMac: boolean;
   maxFragmentLength?: number;
   mtu: number;
   message: string;
@@ -105,6 +106,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       .option('psk-hint', { type: 'string', requiresArg: true, describe: 'server: send a ServerKeyExchange with this identity hint' })
       .option('cookie', { type: 'boolean', default: true, describe: 'server: HelloVerifyRequest cookie exchange (--no-cookie to skip)' })
       .option('extended-master-secret', { type: 'boolean', default: true, describe: 'Offer/accept the extended master secret, RFC 7627 (--no-extended-master-secret to skip)' })
+      .option('encrypt-then-mac', { type: 'boolean', default: true, describe: 'Offer/accept encrypt-then-MAC for CBC suites, RFC 7366 (--no-encrypt-then-mac to skip)' })
       .option('max-fragment-length', { type: 'number', requiresArg: true, describe: 'client: ask for this record size limit, RFC 6066 (512, 1024, 2048 or 4096)' })
       .option('mtu', { type: 'number', requiresArg: true, default: 1200, describe: 'Largest datagram we send' })
       .option('message', { type: 'string', requiresArg: true, default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
@@ -124,6 +126,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       max_handshake_message_bytes: 16_384,
       cipher_suites: [args.cipherSuite],
       extended_master_secret: args.extendedMasterSecret,
+      encrypt_then_mac: args.encryptThenMac,
     };
     const crypto = (role: 'client' | 'server') => new MeteredCrypto(role, new OpMeter(), systemRandom);
 

@@ -26,8 +26,15 @@ export interface Dtls12PskSetup {
   max_timeout_ms: number;
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
-  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean };
-  server: { memory: MemoryModel; buffers: BufferSizes; cookie_bytes: number; session_id_bytes: number; extended_master_secret: boolean };
+  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean; encrypt_then_mac: boolean };
+  server: {
+    memory: MemoryModel;
+    buffers: BufferSizes;
+    cookie_bytes: number;
+    session_id_bytes: number;
+    extended_master_secret: boolean;
+    encrypt_then_mac: boolean;
+  };
   /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
   tamper?: (flight: number, datagram: number, bytes: Uint8Array) => Uint8Array;
 }
@@ -55,6 +62,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     psk: setup.psk,
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
+    encrypt_then_mac: setup.client.encrypt_then_mac,
     ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
@@ -70,6 +78,7 @@ export function buildDtls12PskTranscript(setup: Dtls12PskSetup): Transcript {
     peer_id: new TextEncoder().encode('client'),
     max_handshake_message_bytes: setup.server.buffers.in_content_len,
     extended_master_secret: setup.server.extended_master_secret,
+    encrypt_then_mac: setup.server.encrypt_then_mac,
     onMemoryEvent: stackMemoryRecorder('server', setup.server.memory, setup.server.buffers, meter, memory),
   });
   const endpoints: Record<EndpointRole, Dtls12Endpoint> = { client, server };

@@ -21,7 +21,14 @@ const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
 const IDENTITY = 'Client_identity';
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const enc = new TextEncoder();
-const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, extended_master_secret: true };
+const common = {
+  mtu_bytes: 1200,
+  initial_timeout_ms: 1000,
+  max_timeout_ms: 60000,
+  max_handshake_message_bytes: 16384,
+  extended_master_secret: true,
+  encrypt_then_mac: true,
+};
 
 const children: ChildProcessWithoutNullStreams[] = [];
 const drivers: UdpSession[] = [];

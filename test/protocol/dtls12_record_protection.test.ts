@@ -247,14 +247,26 @@ describe('DTLS 1.2 TLS_PSK_WITH_AES_128_CBC_SHA256 records (RFC 5246 §6.2.3.2, 
     });
   });
 
-  it('a CBC handshake carries 16 + 32 + padding bytes per encrypted record', () => {
-    const base = { cipher_suite: 'TLS_PSK_WITH_AES_128_CBC_SHA256' as const };
-    const t = buildDtls12PskTranscript(pskSetup(base));
-    expect(t.outcome).toEqual({ completed: true });
-    const hs = t.flights.filter((f) => f.phase === 'handshake').map((f) => f.bytes);
-    const ccm8 = buildDtls12PskTranscript(pskSetup()).flights.filter((f) => f.phase === 'handshake').map((f) => f.bytes);
+  it('a CBC handshake carries 16 + 32 + padding bytes per encrypted record, in either order', () => {
+    const sizes = (setup: Parameters<typeof pskSetup>[0]) => {
+      const t = buildDtls12PskTranscript(pskSetup(setup));
+      expect(t.outcome).toEqual({ completed: true });
+      return t.flights.filter((f) => f.phase === 'handshake').map((f) => f.bytes);
+    };
+    const cbc = (etm: boolean) => {
+      const base = pskSetup();
+      return sizes({
+        cipher_suite: 'TLS_PSK_WITH_AES_128_CBC_SHA256',
+        client: { ...base.client, encrypt_then_mac: etm },
+        server: { ...base.server, encrypt_then_mac: etm },
+      });
+    };
+    const ccm8 = sizes({});
     // The Finished record: 24 bytes of message in 16 IV + 64 (24 + 32 MAC + 8 padding) instead of
-    // 8 + 24 + 8. Flights 1-4 keep their length: only the suite code in the hellos differs.
-    expect(hs.map((b, i) => b - ccm8[i]!)).toEqual([0, 0, 0, 0, 80 - 40, 80 - 40]);
+    // 8 + 24 + 8. Flights 1-4 differ only by the 4-byte encrypt_then_mac extension in each hello.
+    expect(cbc(false).map((b, i) => b - ccm8[i]!)).toEqual([0, 0, 0, 0, 80 - 40, 80 - 40]);
+    // Encrypt-then-MAC moves the MAC out of the ciphertext; with a 32-byte MAC and 16-byte
+    // blocks the padding makes the same total.
+    expect(cbc(true).map((b, i) => b - ccm8[i]!)).toEqual([4, 0, 4, 4, 80 - 40, 80 - 40]);
   });
 });

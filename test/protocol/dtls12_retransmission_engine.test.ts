@@ -6,53 +6,17 @@ import { CIPHER_SUITES, type CipherSuiteName } from '../../src/protocol/dtls12/c
 import { smallestMtuBytes } from '../../src/protocol/dtls12/endpoint.js';
 import { decodeDatagram } from '../../src/protocol/dtls12/record.js';
 import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
-import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
 import { buildDtls12PskTranscript } from '../../src/transcript/build_dtls12.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
+import { dtls12Pair, lockStepHandshake, TEST_IDENTITY, TEST_PSK } from '../helpers/dtls12_pair.js';
 
 /** The sans-IO engine on its own: repeated, reordered and fragmented flights, by hand. */
-const PSK = Uint8Array.from(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'));
-const ID = new TextEncoder().encode('Client_identity');
 
-function pair(mtu: number, cookie = true, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') {
-  const meter = new OpMeter();
-  const common = {
-    mtu_bytes: mtu,
-    initial_timeout_ms: 1000,
-    max_timeout_ms: 60000,
-    max_handshake_message_bytes: 16384,
-    cipher_suites: [suite],
-    extended_master_secret: true,
-  };
-  const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(1, 'c')), { ...common, psk_identity: ID, psk: PSK });
-  const server = new Dtls12Server(new MeteredCrypto('server', meter, seededRandom(1, 's')), {
-    ...common,
-    psk_for_identity: () => PSK,
-    cookie,
-    cookie_secret: new Uint8Array(32),
-    cookie_bytes: 32,
-    session_id_bytes: 32,
-    peer_id: new Uint8Array([1]),
-  });
-  return { client, server };
-}
+const pair = (mtu: number, cookie = true, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') => dtls12Pair({ mtu, cookie, suites: [suite] });
 
 /** Runs the handshake in lock step; returns every flight's datagrams in order. */
-function handshake(mtu: number, cookie = true, reorder = false, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') {
-  const { client, server } = pair(mtu, cookie, suite);
-  const flights: Uint8Array[][] = [];
-  client.start(0);
-  let from: 'client' | 'server' = 'client';
-  let out = client.pollOutput();
-  while (out.length > 0 && flights.length < 10) {
-    flights.push(out);
-    const to = from === 'client' ? server : client;
-    for (const d of reorder ? [...out].reverse() : out) to.handleDatagram(d, 0);
-    from = from === 'client' ? 'server' : 'client';
-    out = to.pollOutput();
-  }
-  return { client, server, flights };
-}
+const handshake = (mtu: number, cookie = true, reorder = false, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') =>
+  lockStepHandshake(pair(mtu, cookie, suite), { reorder });
 
 describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () => {
   it.each([64, 80, 100, 101, 200])('completes with every handshake message fragmented to an MTU of %i bytes', (mtu) => {
@@ -175,9 +139,10 @@ function mflPair(seed: number) {
     max_handshake_message_bytes: 16384,
     cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
     extended_master_secret: true,
+    encrypt_then_mac: true,
     max_fragment_length: 512,
-    psk_identity: ID,
-    psk: PSK,
+    psk_identity: TEST_IDENTITY,
+    psk: TEST_PSK,
   });
   client.start(0);
   for (let i = 0; i < 4; i++) {

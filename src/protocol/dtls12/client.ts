@@ -1,11 +1,12 @@
 import { bytesEqual } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, cipherSuiteByCode, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, cipherSuiteByCode, isCbcSuite, type CipherSuiteName } from './cipher_suites.js';
 import {
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
@@ -26,6 +27,8 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Offer the extended master secret (RFC 7627). */
   extended_master_secret: boolean;
+  /** Offer encrypt-then-MAC (RFC 7366); it is sent only when a CBC suite is offered. */
+  encrypt_then_mac: boolean;
   /** Ask for a smaller record plaintext limit (RFC 6066 §4): 512, 1024, 2048 or 4096 bytes. */
   max_fragment_length?: number;
   psk_identity: Uint8Array;
@@ -68,6 +71,7 @@ export class Dtls12Client extends Dtls12Endpoint {
       extensions: [
         ...(this.clientOptions.extended_master_secret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
         ...(this.mflCode() !== undefined ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) }] : []),
+        ...(this.offersEncryptThenMac() ? [{ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) }] : []),
       ],
     };
     this.sendClientHello(now_ms);
@@ -78,6 +82,15 @@ export class Dtls12Client extends Dtls12Endpoint {
     this.transcript.update(this.rawOf(item));
     this.step = 'wait_server_hello';
     this.sendFlight([item], now_ms, true);
+  }
+
+  /**
+   * Only with a CBC suite on offer: the extension means nothing to an AEAD suite (RFC 7366 §3).
+   * Mbed TLS 2.28 sends it in every ClientHello while enabled (library/ssl_cli.c
+   * ssl_write_encrypt_then_mac_ext checks only the option and the version); this client does not.
+   */
+  private offersEncryptThenMac(): boolean {
+    return this.clientOptions.encrypt_then_mac && this.clientOptions.cipher_suites.some((n) => isCbcSuite(CIPHER_SUITES[n]));
   }
 
   private mflCode(): number | undefined {
@@ -142,6 +155,16 @@ export class Dtls12Client extends Dtls12Endpoint {
       if (ext.type === EXT_EXTENDED_MASTER_SECRET && this.clientOptions.extended_master_secret) {
         if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello extended_master_secret is not empty');
         this.extendedMasterSecret = true;
+        continue;
+      }
+      if (ext.type === EXT_ENCRYPT_THEN_MAC && this.offersEncryptThenMac()) {
+        if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello encrypt_then_mac is not empty');
+        // RFC 7366 §3: a server that selects an AEAD suite MUST NOT send the extension back. The
+        // RFC names no alert; the echo contradicts the chosen suite, so illegal_parameter
+        // (RFC 5246 §7.2.2: a field inconsistent with other fields).
+        if (!isCbcSuite(suite))
+          throw new ProtocolAlert('illegal_parameter', `ServerHello echoes encrypt_then_mac with ${suite.name}, which is not a CBC suite (RFC 7366 §3)`);
+        this.encryptThenMac = true;
         continue;
       }
       if (ext.type === EXT_MAX_FRAGMENT_LENGTH && this.mflCode() !== undefined) {

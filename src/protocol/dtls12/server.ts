@@ -1,12 +1,13 @@
 import { bytesEqual, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, isCbcSuite, type CipherSuiteName } from './cipher_suites.js';
 import {
   ContentType,
   DTLS_1_0,
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
+  EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
@@ -29,6 +30,8 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Accept the extended master secret when the client offers it (RFC 7627). */
   extended_master_secret: boolean;
+  /** Accept encrypt-then-MAC when the client offers it and the chosen suite is CBC (RFC 7366). */
+  encrypt_then_mac: boolean;
   /** Looks up the key for a client's PSK identity; undefined when unknown. */
   psk_for_identity: (identity: Uint8Array) => Uint8Array | undefined;
   psk_identity_hint?: Uint8Array;
@@ -151,6 +154,10 @@ export class Dtls12Server extends Dtls12Endpoint {
     const ems = ch.extensions.find((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
     if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
     this.extendedMasterSecret = ems !== undefined && this.serverOptions.extended_master_secret;
+    const etm = ch.extensions.find((e) => e.type === EXT_ENCRYPT_THEN_MAC);
+    if (etm && etm.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello encrypt_then_mac is not empty');
+    // RFC 7366 §3: never echoed for an AEAD suite.
+    this.encryptThenMac = etm !== undefined && this.serverOptions.encrypt_then_mac && isCbcSuite(suite);
     this.suite = suite;
     this.clientRandom = ch.random;
     // The server's messages continue the client's numbering (RFC 6347 §4.2.2).
@@ -171,6 +178,7 @@ export class Dtls12Server extends Dtls12Endpoint {
             ...(this.secureRenegotiationOffered(ch) ? [{ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO }] : []),
             ...(this.extendedMasterSecret ? [{ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) }] : []),
             ...(mfl ? [{ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data }] : []),
+            ...(this.encryptThenMac ? [{ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) }] : []),
           ],
         }),
       ),
