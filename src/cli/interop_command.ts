@@ -63,6 +63,8 @@ function report(args: InteropArgs, session: UdpSession, ep: Dtls12Endpoint | und
     cipher_suite: args.cipherSuite,
     peer: peer ? `${peer.host}:${peer.port}` : null,
     handshake_completed: ep?.state === 'connected' || (ep?.state === 'closed' && roundTrip),
+    /** Encrypt-then-MAC negotiated (RFC 7366; only ever with a CBC suite). */
+    encrypt_then_mac: ep?.encryptThenMac ?? false,
     message_round_tripped: roundTrip,
     failure: ep?.failure ?? null,
     retransmissions: ep?.retransmissions ?? 0,
