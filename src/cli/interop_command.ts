@@ -4,9 +4,9 @@ import { OpMeter } from '../crypto/meter.js';
 import { MeteredCrypto } from '../crypto/metered_crypto.js';
 import { systemRandom } from '../crypto/random_source.js';
 import { UdpSession, type UdpAddress } from '../interop/udp_session.js';
-import { CIPHER_SUITE_NAMES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
+import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
 import { Dtls12Client } from '../protocol/dtls12/client.js';
-import type { Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
+import { smallestMtuBytes, type Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
 import { Dtls12Server } from '../protocol/dtls12/server.js';
 import { InputError } from '../scenario/errors.js';
 import { describeDatagram } from '../transcript/describe_datagram.js';
@@ -24,6 +24,7 @@ interface InteropArgs {
   pskHint?: string;
   cookie: boolean;
   extendedMasterSecret: boolean;
+  encryptThenMac: boolean;
   maxFragmentLength?: number;
   mtu: number;
   message: string;
@@ -62,6 +63,8 @@ function report(args: InteropArgs, session: UdpSession, ep: Dtls12Endpoint | und
     cipher_suite: args.cipherSuite,
     peer: peer ? `${peer.host}:${peer.port}` : null,
     handshake_completed: ep?.state === 'connected' || (ep?.state === 'closed' && roundTrip),
+    /** Encrypt-then-MAC negotiated (RFC 7366; only ever with a CBC suite). */
+    encrypt_then_mac: ep?.encryptThenMac ?? false,
     message_round_tripped: roundTrip,
     failure: ep?.failure ?? null,
     retransmissions: ep?.retransmissions ?? 0,
@@ -105,13 +108,15 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       .option('psk-hint', { type: 'string', requiresArg: true, describe: 'server: send a ServerKeyExchange with this identity hint' })
       .option('cookie', { type: 'boolean', default: true, describe: 'server: HelloVerifyRequest cookie exchange (--no-cookie to skip)' })
       .option('extended-master-secret', { type: 'boolean', default: true, describe: 'Offer/accept the extended master secret, RFC 7627 (--no-extended-master-secret to skip)' })
+      .option('encrypt-then-mac', { type: 'boolean', default: true, describe: 'Offer/accept encrypt-then-MAC for CBC suites, RFC 7366 (--no-encrypt-then-mac to skip)' })
       .option('max-fragment-length', { type: 'number', requiresArg: true, describe: 'client: ask for this record size limit, RFC 6066 (512, 1024, 2048 or 4096)' })
       .option('mtu', { type: 'number', requiresArg: true, default: 1200, describe: 'Largest datagram we send' })
       .option('message', { type: 'string', requiresArg: true, default: 'hello from handshake-sim', describe: 'client: application data to send and expect back' })
       .option('timeout-ms', { type: 'number', requiresArg: true, default: 10_000, describe: 'Give up after this long' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<InteropArgs>,
   handler: async (args: ArgumentsCamelCase<InteropArgs>) => {
-    const mtu = wholeNumber('mtu', args.mtu, 64, 65507);
+    // The suite's largest record must fit with at least one byte of a handshake message.
+    const mtu = wholeNumber('mtu', args.mtu, Math.max(64, smallestMtuBytes(CIPHER_SUITES[args.cipherSuite])), 65507);
     const timeout = wholeNumber('timeout-ms', args.timeoutMs, 1, 3_600_000);
     if (args.pskIdentity === undefined) throw new InputError('--psk-identity: missing; expected the PSK identity (--auth psk)');
     const identity = new TextEncoder().encode(args.pskIdentity);
@@ -123,6 +128,7 @@ export const interopCommand: CommandModule<object, InteropArgs> = {
       max_handshake_message_bytes: 16_384,
       cipher_suites: [args.cipherSuite],
       extended_master_secret: args.extendedMasterSecret,
+      encrypt_then_mac: args.encryptThenMac,
     };
     const crypto = (role: 'client' | 'server') => new MeteredCrypto(role, new OpMeter(), systemRandom);
 

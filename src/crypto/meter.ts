@@ -1,4 +1,4 @@
-import type { EndpointRole, OpId, OpRecord } from './ops.js';
+import type { EndpointRole, OpId, OpRecord, RecordLayerWork } from './ops.js';
 
 /**
  * Collects the ops both endpoints perform. The transcript builder moves `step` forward as it
@@ -8,7 +8,7 @@ export class OpMeter {
   step = 0;
   readonly ops: OpRecord[] = [];
 
-  record(endpoint: EndpointRole, op: OpId, sizes: { bytes: number; aad_bytes?: number; out_bytes?: number }, record_layer = false): void {
+  record(endpoint: EndpointRole, op: OpId, sizes: { bytes: number; aad_bytes?: number; out_bytes?: number }, record_layer: RecordLayerWork | false = false): void {
     this.ops.push({ endpoint, op, step: this.step, record_layer, ...sizes });
   }
 }

@@ -6,7 +6,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { constants as rsaConstants, privateEncrypt, publicDecrypt, type KeyObject } from 'node:crypto';
 import { aesCcmDecrypt, aesCcmEncrypt } from './aes_ccm.js';
 import type { OpMeter } from './meter.js';
-import type { EndpointRole } from './ops.js';
+import type { EndpointRole, RecordLayerWork } from './ops.js';
 import type { RandomSource } from './random_source.js';
 import { tls12Prf } from './tls12_prf.js';
 
@@ -28,13 +28,17 @@ export class MeteredCrypto {
     private readonly randomSource: RandomSource,
   ) {}
 
-  random(n: number): Uint8Array {
-    this.meter.record(this.endpoint, 'rng', { bytes: n });
+  /** `recordLayer`: 'seal' for a record's explicit IV, which a resent record draws again. */
+  random(n: number, recordLayer: RecordLayerWork | false = false): Uint8Array {
+    this.meter.record(this.endpoint, 'rng', { bytes: n }, recordLayer);
     return this.randomSource(n);
   }
 
-  /** `recordLayer`: a record MAC (CBC suites), which a retransmitted copy costs again. */
-  hmacSha256(key: Uint8Array, message: Uint8Array, recordLayer = false): Uint8Array {
+  /**
+   * `recordLayer`: a record MAC of the CBC suites, computed when sealing ('seal') or verifying
+   * ('open'), which every copy of the record costs again; false for handshake HMACs.
+   */
+  hmacSha256(key: Uint8Array, message: Uint8Array, recordLayer: RecordLayerWork | false = false): Uint8Array {
     this.meter.record(this.endpoint, 'hmac_sha256', { bytes: message.length }, recordLayer);
     return hmac(sha256, key, message);
   }
@@ -64,7 +68,7 @@ export class MeteredCrypto {
   }
 
   aes128CcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagBytes: number): Uint8Array {
-    this.meter.record(this.endpoint, 'aes128_ccm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, true);
+    this.meter.record(this.endpoint, 'aes128_ccm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, 'seal');
     return aesCcmEncrypt(key, nonce, aad, plaintext, tagBytes);
   }
 
@@ -74,19 +78,19 @@ export class MeteredCrypto {
       this.endpoint,
       'aes128_ccm.decrypt',
       { bytes: Math.max(0, ciphertext.length - tagBytes), aad_bytes: aad.length },
-      true,
+      'open',
     );
     return aesCcmDecrypt(key, nonce, aad, ciphertext, tagBytes);
   }
 
   aes128GcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    this.meter.record(this.endpoint, 'aes128_gcm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, true);
+    this.meter.record(this.endpoint, 'aes128_gcm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, 'seal');
     return gcm(key, nonce, aad).encrypt(plaintext);
   }
 
   /** null when the tag does not verify. */
   aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
-    this.meter.record(this.endpoint, 'aes128_gcm.decrypt', { bytes: Math.max(0, ciphertext.length - 16), aad_bytes: aad.length }, true);
+    this.meter.record(this.endpoint, 'aes128_gcm.decrypt', { bytes: Math.max(0, ciphertext.length - 16), aad_bytes: aad.length }, 'open');
     try {
       return gcm(key, nonce, aad).decrypt(ciphertext);
     } catch {
@@ -96,12 +100,12 @@ export class MeteredCrypto {
 
   /** AES-128-CBC over whole blocks; the caller pads (TLS padding is not PKCS#7). */
   aes128CbcEncrypt(key: Uint8Array, iv: Uint8Array, blocks: Uint8Array): Uint8Array {
-    this.meter.record(this.endpoint, 'aes128_cbc.encrypt', { bytes: blocks.length }, true);
+    this.meter.record(this.endpoint, 'aes128_cbc.encrypt', { bytes: blocks.length }, 'seal');
     return cbc(key, iv, { disablePadding: true }).encrypt(blocks);
   }
 
   aes128CbcDecrypt(key: Uint8Array, iv: Uint8Array, blocks: Uint8Array): Uint8Array {
-    this.meter.record(this.endpoint, 'aes128_cbc.decrypt', { bytes: blocks.length }, true);
+    this.meter.record(this.endpoint, 'aes128_cbc.decrypt', { bytes: blocks.length }, 'open');
     return cbc(key, iv, { disablePadding: true }).decrypt(blocks);
   }
 

@@ -32,14 +32,21 @@ export type OpId = (typeof OP_IDS)[number];
 
 export type EndpointRole = 'client' | 'server';
 
+/** Which side of the record layer an op belongs to (see OpRecord.record_layer). */
+export type RecordLayerWork = 'seal' | 'open';
+
 /** One crypto operation actually performed by an endpoint, at a step of the handshake. */
 export interface OpRecord {
   endpoint: EndpointRole;
   op: OpId;
   /** Index of the flight whose receipt triggered the op (0: before any flight was received). */
   step: number;
-  /** True for record-layer work (decrypting a record) that a retransmitted copy costs again. */
-  record_layer: boolean;
+  /**
+   * Record-layer work that is done again for every copy of a record: 'seal' when sending (a
+   * resent flight is encrypted, MACed and given fresh IVs again), 'open' when receiving (a
+   * repeated copy is decrypted and verified again); false for handshake work done once.
+   */
+  record_layer: RecordLayerWork | false;
   bytes: number;
   aad_bytes?: number;
   out_bytes?: number;

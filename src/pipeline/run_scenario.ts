@@ -42,11 +42,13 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       memory: variant.client.stack.memory,
       buffers: variant.client.buffers,
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
+      encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
     },
     server: {
       memory: variant.server.stack.memory,
       buffers: variant.server.buffers,
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
+      encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },

@@ -28,9 +28,9 @@ export interface ReplayFlight {
 export interface EndpointModel {
   /** CPU time to process flight s and produce the answer (index s; 0 = the client's start). */
   step_ms: number[];
-  /** Record-layer decryption a repeated copy of flight s costs again. */
+  /** Record-layer work (decryption, MAC check) a repeated copy of flight s costs again. */
   duplicate_ms: number[];
-  /** Record-layer encryption that resending the flight produced at step s costs again. */
+  /** Record-layer work (encryption, MAC, IVs) that resending the flight produced at step s costs again. */
   resend_ms: number[];
   initial_timeout_ms: number;
   max_timeout_ms: number;
@@ -67,8 +67,8 @@ function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: Resolv
     if (op.endpoint !== role || op.step > steps) continue;
     const t = price(op).time_ms;
     step_ms[op.step]! += t;
-    if (op.record_layer && op.op.endsWith('.decrypt')) duplicate_ms[op.step]! += t;
-    if (op.record_layer && op.op.endsWith('.encrypt')) resend_ms[op.step]! += t;
+    if (op.record_layer === 'open') duplicate_ms[op.step]! += t;
+    if (op.record_layer === 'seal') resend_ms[op.step]! += t;
   }
   return {
     step_ms,

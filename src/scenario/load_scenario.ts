@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
 import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
+import { smallestMtuBytes } from '../protocol/dtls12/endpoint.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
 import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName, type KeyExchange } from '../protocol/dtls12/cipher_suites.js';
 import {
@@ -146,7 +147,7 @@ function defaultSuite(config: ScenarioConfig): CipherSuiteName {
     case 'psk':
       return 'TLS_PSK_WITH_AES_128_CCM_8';
     case 'ecdhe-psk':
-      throw new InputError('TODO-CBC-MERGE');
+      return 'TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256';
     case 'cert':
       return config.certificates.server_key === 'rsa2048' ? 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8';
     case 'rpk':
@@ -194,6 +195,11 @@ function resolveVariant(name: string, parsed: ScenarioConfig, baseDir: string, w
   if (link.mtu_bytes > profile.mtu_bytes.value)
     throw new InputError(
       `${where}link.mtu: got ${link.mtu_bytes}, expected at most ${profile.mtu_bytes.value} (the largest datagram link ${profile.id} carries)`,
+    );
+  const smallest = smallestMtuBytes(CIPHER_SUITES[config.cipher_suite]);
+  if (link.mtu_bytes < smallest)
+    throw new InputError(
+      `${where}link.mtu: got ${link.mtu_bytes}, expected at least ${smallest} with ${config.cipher_suite} (a record header, the suite's largest record expansion and a handshake fragment header with one byte of message)`,
     );
   return {
     name,

@@ -108,6 +108,8 @@ export const wireSchema = z
   .object({
     /** Offers / accepts the extended master secret (RFC 7627). */
     extended_master_secret: wireSwitch,
+    /** Offers / accepts encrypt-then-MAC for CBC suites (RFC 7366). */
+    encrypt_then_mac: wireSwitch,
   })
   .strict();
 

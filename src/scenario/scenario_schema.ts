@@ -154,6 +154,8 @@ export const configSchema = z
     cookie: z.boolean().default(true),
     /** Extended master secret (RFC 7627) on both sides; default: what each stack does. */
     extended_master_secret: z.boolean().optional(),
+    /** Encrypt-then-MAC (RFC 7366) on both sides, for the CBC suites; default: what each stack does. */
+    encrypt_then_mac: z.boolean().optional(),
     /** The client asks for this record plaintext limit (RFC 6066 §4); default: none (2^14). */
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
@@ -183,6 +185,7 @@ export const variantSchema = z
     link: linkSchema.partial().optional(),
     cookie: z.boolean().optional(),
     extended_master_secret: z.boolean().optional(),
+    encrypt_then_mac: z.boolean().optional(),
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.partial().optional(),
     resumption: resumptionSchema.partial().optional(),
@@ -210,6 +213,7 @@ export const scenarioSchema = z
     link: configSchema.shape.link,
     cookie: configSchema.shape.cookie,
     extended_master_secret: configSchema.shape.extended_master_secret,
+    encrypt_then_mac: configSchema.shape.encrypt_then_mac,
     max_fragment_length: configSchema.shape.max_fragment_length,
     psk: configSchema.shape.psk,
     resumption: configSchema.shape.resumption,

@@ -40,8 +40,15 @@ export interface Dtls12Setup {
   max_timeout_ms: number;
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
-  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean };
-  server: { memory: MemoryModel; buffers: BufferSizes; cookie_bytes: number; session_id_bytes: number; extended_master_secret: boolean };
+  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean; encrypt_then_mac: boolean };
+  server: {
+    memory: MemoryModel;
+    buffers: BufferSizes;
+    cookie_bytes: number;
+    session_id_bytes: number;
+    extended_master_secret: boolean;
+    encrypt_then_mac: boolean;
+  };
   /** Session resumption: the server keeps sessions by ID, or issues tickets (RFC 5077). */
   resumption?: 'session_id' | 'ticket';
   /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
@@ -116,6 +123,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(connection.resume ? { resume: connection.resume } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
+    encrypt_then_mac: setup.client.encrypt_then_mac,
     ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
     onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
   });
@@ -137,6 +145,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     peer_id: new TextEncoder().encode('client'),
     max_handshake_message_bytes: setup.server.buffers.in_content_len,
     extended_master_secret: setup.server.extended_master_secret,
+    encrypt_then_mac: setup.server.encrypt_then_mac,
     onMemoryEvent: stackMemoryRecorder('server', setup.server.memory, setup.server.buffers, meter, memory),
   });
   const endpoints: Record<EndpointRole, Dtls12Endpoint> = { client, server };

@@ -77,6 +77,29 @@ describe.skipIf(!hasOpenssl)('handshake-sim interop against OpenSSL', () => {
     expect(ours.output()).toContain('handshake completed (dtls1.2 psk TLS_PSK_WITH_AES_128_CCM_8) and the message round-tripped');
   });
 
+  it.each([
+    { flags: [] as string[], etm: true },
+    { flags: ['--no-encrypt-then-mac'], etm: false },
+  ])('--role client --cipher-suite TLS_PSK_WITH_AES_128_CBC_SHA256 $flags: encrypt-then-MAC $etm', async ({ flags, etm }) => {
+    const port = await freePort();
+    const server = start('openssl', [
+      's_server', '-dtls1_2', '-nocert', '-psk', PSK, '-psk_identity', ID, '-cipher', 'PSK-AES128-CBC-SHA256', '-tlsextdebug',
+      '-accept', `127.0.0.1:${port}`, '-naccept', '1',
+    ]);
+    await server.waitFor(/ACCEPT/);
+    const client = start(process.execPath, [
+      CLI, 'interop', '--role', 'client', '--connect', `127.0.0.1:${port}`, '--psk-identity', ID, '--psk', PSK,
+      '--cipher-suite', 'TLS_PSK_WITH_AES_128_CBC_SHA256', ...flags, '--message', 'cbc-7\n', '--format', 'json',
+    ]);
+    await server.waitFor(/cbc-7/);
+    server.proc.stdin.write('cbc-7\n');
+    expect(await client.exited).toBe(0);
+    expect(JSON.parse(client.output())).toMatchObject({ cipher_suite: 'TLS_PSK_WITH_AES_128_CBC_SHA256', message_round_tripped: true, encrypt_then_mac: etm });
+    // s_server -tlsextdebug lists what our ClientHello carried.
+    expect(server.output().includes('TLS client extension "encrypt-then-mac" (id=22)')).toBe(etm);
+    expect(server.output()).toContain('TLS client extension "extended master secret" (id=23)');
+  });
+
   it('exits 1 when the peer holds another key', async () => {
     const port = await freePort();
     const server = start('openssl', ['s_server', '-dtls1_2', '-nocert', '-psk', 'ff' + PSK.slice(2), '-psk_identity', ID, '-cipher', 'PSK-AES128-CCM8', '-accept', `127.0.0.1:${port}`, '-naccept', '1']);
@@ -98,6 +121,10 @@ describe('handshake-sim interop: bad input exits 2', () => {
     [['interop', '--role', 'client', '--connect', '5684', '--psk-identity', ID], /--psk: missing/],
     [['interop', '--role', 'client', '--connect', '5684', '--psk-identity', ID, '--psk', 'xyz'], /--psk: got "xyz", expected 1 to 64 bytes of hex/],
     [['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--mtu', '10'], /--mtu: got 10, expected a whole number from 64/],
+    [
+      ['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--cipher-suite', 'TLS_PSK_WITH_AES_128_CBC_SHA256', '--mtu', '80'],
+      /--mtu: got 80, expected a whole number from 90/,
+    ],
     [['interop', '--role', 'server', '--listen', '5684', '--psk-identity', ID, '--psk', PSK, '--auth', 'cert'], /Invalid values/],
     [['interop', '--role', 'sideways'], /Invalid values/],
   ])('%j', (args, message) => {

@@ -4,13 +4,15 @@ import { freePort } from '../helpers/free_port.js';
 import { OpMeter } from '../../src/crypto/meter.js';
 import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { systemRandom } from '../../src/crypto/random_source.js';
+import type { CipherSuiteName } from '../../src/protocol/dtls12/cipher_suites.js';
 import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
 import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
 import { UdpSession } from '../../src/interop/udp_session.js';
 
 /**
  * Our DTLS 1.2 PSK client and server against OpenSSL on loopback (127.0.0.1 only), for every
- * PSK suite we speak. Application data round-trips after each handshake. .ci/run installs openssl.
+ * PSK suite we speak (the CBC suite with and without encrypt-then-MAC). Application data
+ * round-trips after each handshake. .ci/run installs openssl.
  */
 const SUITES = [
   { suite: 'TLS_PSK_WITH_AES_128_CCM_8', openssl: 'PSK-AES128-CCM8' },
@@ -21,7 +23,14 @@ const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
 const IDENTITY = 'Client_identity';
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const enc = new TextEncoder();
-const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, extended_master_secret: true };
+const common = {
+  mtu_bytes: 1200,
+  initial_timeout_ms: 1000,
+  max_timeout_ms: 60000,
+  max_handshake_message_bytes: 16384,
+  extended_master_secret: true,
+  encrypt_then_mac: true,
+};
 
 const children: ChildProcessWithoutNullStreams[] = [];
 const drivers: UdpSession[] = [];
@@ -55,12 +64,14 @@ function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; o
 async function startOurServer(
   cookie: boolean,
   hint?: string,
-  suite: (typeof SUITES)[number]['suite'] = 'TLS_PSK_WITH_AES_128_CCM_8',
+  suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8',
+  encryptThenMac = true,
 ): Promise<{ port: number; driver: UdpSession; server: () => Dtls12Server | undefined }> {
   let server: Dtls12Server | undefined;
   const driver = new UdpSession((peer) => {
     server = new Dtls12Server(new MeteredCrypto('server', new OpMeter(), systemRandom), {
       ...common,
+      encrypt_then_mac: encryptThenMac,
       cipher_suites: [suite],
       psk_for_identity: (id) => (new TextDecoder().decode(id) === IDENTITY ? Uint8Array.from(Buffer.from(PSK_HEX, 'hex')) : undefined),
       ...(hint !== undefined ? { psk_identity_hint: enc.encode(hint) } : {}),
@@ -148,6 +159,61 @@ describe.skipIf(!hasOpenssl)('interop with OpenSSL 3 (DTLS 1.2 PSK)', () => {
     await client.waitFor(/^hello from openssl$/m, 10_000);
     expect(client.output()).toMatch(/Protocol\s*: DTLSv1\.2/);
   });
+
+  it.each([
+    { etm: true, opensslFlags: [] as string[] },
+    { etm: false, opensslFlags: ['-no_etm'] },
+  ])('CBC: our client completes PSK-AES128-CBC-SHA256 with openssl s_server $opensslFlags (encrypt-then-MAC: $etm)', async ({ etm, opensslFlags }) => {
+    const port = await freePort();
+    const server = startOpenssl([
+      's_server', '-dtls1_2', '-nocert', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CBC-SHA256',
+      '-tlsextdebug', ...opensslFlags, '-accept', `127.0.0.1:${port}`, '-naccept', '1',
+    ]);
+    await server.waitFor(/ACCEPT/, 10_000);
+    const { client, driver } = await startOurClient(port, { cipher_suites: ['TLS_PSK_WITH_AES_128_CBC_SHA256'] });
+    expect(await driver.until(() => client.state !== 'handshaking', 10_000)).toBe(true);
+    expect(client.failure).toBeUndefined();
+    expect(client.state).toBe('connected');
+    // We offer it either way; s_server -tlsextdebug lists the ClientHello's extensions.
+    await server.waitFor(/TLS client extension "encrypt-then-mac" \(id=22\), len=0/, 10_000);
+    // OpenSSL echoes it unless -no_etm; the records of both sides then follow RFC 7366.
+    expect(client.encryptThenMac).toBe(etm);
+
+    client.sendApplicationData(enc.encode('hello over CBC\n'));
+    driver.flush();
+    await server.waitFor(/hello over CBC/, 10_000);
+    expect(server.output()).toContain('CIPHER is PSK-AES128-CBC-SHA256\n');
+    server.proc.stdin.write('reply over CBC\n');
+    expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
+    expect(new TextDecoder().decode(driver.received[0])).toBe('reply over CBC\n');
+  });
+
+  it.each([
+    { etm: true, opensslFlags: [] as string[], ours: true },
+    { etm: false, opensslFlags: ['-no_etm'], ours: true },
+    { etm: false, opensslFlags: [] as string[], ours: false },
+  ])(
+    'CBC: openssl s_client $opensslFlags completes PSK-AES128-CBC-SHA256 with our server (our option: $ours, encrypt-then-MAC: $etm)',
+    async ({ etm, opensslFlags, ours: ourOption }) => {
+      const { port, driver, server: ours } = await startOurServer(true, undefined, 'TLS_PSK_WITH_AES_128_CBC_SHA256', ourOption);
+      const client = startOpenssl([
+        's_client', '-dtls1_2', '-psk', PSK_HEX, '-psk_identity', IDENTITY, '-cipher', 'PSK-AES128-CBC-SHA256',
+        '-tlsextdebug', ...opensslFlags, '-connect', `127.0.0.1:${port}`,
+      ]);
+      client.proc.stdin.write('hello from openssl over CBC\n');
+      await client.waitFor(/Cipher is PSK-AES128-CBC-SHA256\n/, 10_000);
+      expect(await driver.until(() => driver.received.length > 0, 10_000)).toBe(true);
+      expect(ours()!.state).toBe('connected');
+      expect(ours()!.encryptThenMac).toBe(etm);
+      expect(new TextDecoder().decode(driver.received[0])).toBe('hello from openssl over CBC\n');
+      ours()!.sendApplicationData(driver.received[0]!);
+      driver.flush();
+      await client.waitFor(/^hello from openssl over CBC$/m, 10_000);
+      // s_client -tlsextdebug lists the ServerHello's extensions: ours carries 0x0016 only when negotiated.
+      expect(/TLS server extension "encrypt-then-mac" \(id=22\), len=0/.test(client.output())).toBe(etm);
+      expect(client.output()).toMatch(/TLS server extension "extended master secret" \(id=23\), len=0/);
+    },
+  );
 
   it('max_fragment_length 512 both ways: our client asks s_server, s_client asks our server', async () => {
     const port = await freePort();

@@ -29,6 +29,7 @@ const common = {
   max_timeout_ms: 60000,
   max_handshake_message_bytes: 16384,
   extended_master_secret: true,
+  encrypt_then_mac: true,
   cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const],
 };
 const dir = mkdtempSync(join(tmpdir(), 'hs-resume-'));

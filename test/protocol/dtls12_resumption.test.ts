@@ -43,7 +43,7 @@ describe('session resumption (RFC 5246 §7.3, RFC 5077)', () => {
 
   function pair(options: { cache?: SessionCache; resume?: Session; clientEms?: boolean; seed: number }) {
     const meter = new OpMeter();
-    const common = { mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const] };
+    const common = { encrypt_then_mac: true, mtu_bytes: 1200, initial_timeout_ms: 1000, max_timeout_ms: 60000, max_handshake_message_bytes: 16384, cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const] };
     const key = Uint8Array.from(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'));
     const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(options.seed, 'c')), {
       ...common,

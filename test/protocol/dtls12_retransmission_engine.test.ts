@@ -2,54 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { OpMeter } from '../../src/crypto/meter.js';
 import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { seededRandom } from '../../src/crypto/random_source.js';
+import { CIPHER_SUITES, type CipherSuiteName } from '../../src/protocol/dtls12/cipher_suites.js';
+import { smallestMtuBytes } from '../../src/protocol/dtls12/endpoint.js';
+import { decodeDatagram } from '../../src/protocol/dtls12/record.js';
 import { Dtls12Client } from '../../src/protocol/dtls12/client.js';
-import { Dtls12Server } from '../../src/protocol/dtls12/server.js';
 import { buildDtls12Transcript } from '../../src/transcript/build_dtls12.js';
 import { pskSetup } from '../helpers/dtls12_setup.js';
+import { dtls12Pair, lockStepHandshake, TEST_IDENTITY, TEST_PSK } from '../helpers/dtls12_pair.js';
 
 /** The sans-IO engine on its own: repeated, reordered and fragmented flights, by hand. */
-const PSK = Uint8Array.from(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'));
-const ID = new TextEncoder().encode('Client_identity');
 
-function pair(mtu: number, cookie = true) {
-  const meter = new OpMeter();
-  const common = {
-    mtu_bytes: mtu,
-    initial_timeout_ms: 1000,
-    max_timeout_ms: 60000,
-    max_handshake_message_bytes: 16384,
-    cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8' as const],
-    extended_master_secret: true,
-  };
-  const client = new Dtls12Client(new MeteredCrypto('client', meter, seededRandom(1, 'c')), { ...common, psk: { identity: ID, key: PSK } });
-  const server = new Dtls12Server(new MeteredCrypto('server', meter, seededRandom(1, 's')), {
-    ...common,
-    psk_for_identity: () => PSK,
-    cookie,
-    cookie_secret: new Uint8Array(32),
-    cookie_bytes: 32,
-    session_id_bytes: 32,
-    peer_id: new Uint8Array([1]),
-  });
-  return { client, server };
-}
+const pair = (mtu: number, cookie = true, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') => dtls12Pair({ mtu, cookie, suites: [suite] });
 
 /** Runs the handshake in lock step; returns every flight's datagrams in order. */
-function handshake(mtu: number, cookie = true, reorder = false) {
-  const { client, server } = pair(mtu, cookie);
-  const flights: Uint8Array[][] = [];
-  client.start(0);
-  let from: 'client' | 'server' = 'client';
-  let out = client.pollOutput();
-  while (out.length > 0 && flights.length < 10) {
-    flights.push(out);
-    const to = from === 'client' ? server : client;
-    for (const d of reorder ? [...out].reverse() : out) to.handleDatagram(d, 0);
-    from = from === 'client' ? 'server' : 'client';
-    out = to.pollOutput();
-  }
-  return { client, server, flights };
-}
+const handshake = (mtu: number, cookie = true, reorder = false, suite: CipherSuiteName = 'TLS_PSK_WITH_AES_128_CCM_8') =>
+  lockStepHandshake(pair(mtu, cookie, suite), { reorder });
 
 describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () => {
   it.each([64, 80, 100, 101, 200])('completes with every handshake message fragmented to an MTU of %i bytes', (mtu) => {
@@ -58,6 +25,25 @@ describe('DTLS 1.2 engine: fragmentation, reordering and repeated flights', () =
     for (const f of flights) for (const d of f) expect(d.length).toBeLessThanOrEqual(mtu);
     if (mtu <= 100) expect(flights[2]!.length).toBeGreaterThan(1); // the ClientHello with its cookie is split
   });
+
+  it.each([90, 91, 100, 101, 120])(
+    'CBC: every record stays within an MTU of %i bytes, the encrypted Finished fragmented for IV, MAC and padding',
+    (mtu) => {
+      const suite = 'TLS_PSK_WITH_AES_128_CBC_SHA256';
+      // 13 header + 16 IV + 32 MAC + 16 padding (worst case) + 12 handshake header + 1 byte.
+      expect(smallestMtuBytes(CIPHER_SUITES[suite])).toBe(90);
+      const { client, server, flights } = handshake(mtu, false, false, suite);
+      expect([client.state, server.state]).toEqual(['connected', 'connected']);
+      for (const f of flights) for (const d of f) expect(d.length).toBeLessThanOrEqual(mtu);
+      // Sizing reserves the worst-case expansion (64), so the 24-byte Finished goes whole only from
+      // 13 + 64 + 24 = 101 bytes, although its record is 93 (its padding is 8, not 16).
+      const finishedRecords = flights.at(-1)!.flatMap((d) => decodeDatagram(d)).filter((r) => r.type === 22 && r.epoch === 1);
+      expect(finishedRecords.length > 1).toBe(mtu < 101);
+      client.sendApplicationData(new Uint8Array(40).fill(1));
+      expect(client.pollOutput().map((d) => d.length)).toEqual([13 + 16 + 80]); // 40 + 32 + 8 padding
+      expect(() => handshake(89, false, false, suite)).toThrow(/mtu 89 leaves no room/);
+    },
+  );
 
   it('completes when every flight arrives in reverse datagram order (Finished before its ClientKeyExchange)', () => {
     const { client, server, flights } = handshake(64, false, true);
@@ -153,8 +139,9 @@ function mflPair(seed: number) {
     max_handshake_message_bytes: 16384,
     cipher_suites: ['TLS_PSK_WITH_AES_128_CCM_8'],
     extended_master_secret: true,
+    encrypt_then_mac: true,
     max_fragment_length: 512,
-    psk: { identity: ID, key: PSK },
+    psk: { identity: TEST_IDENTITY, key: TEST_PSK },
   });
   client.start(0);
   for (let i = 0; i < 4; i++) {

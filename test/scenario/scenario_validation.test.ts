@@ -46,6 +46,15 @@ describe('scenario validation', () => {
     );
   });
 
+  it('rejects an MTU too small for the suite\'s largest record', () => {
+    const cbc = MINIMAL_SCENARIO + 'cipher_suite: TLS_PSK_WITH_AES_128_CBC_SHA256\n';
+    expect(errorOf(cbc.replace('loss: 0.1', 'loss: 0.1, mtu: 89'))).toContain(
+      'link.mtu: got 89, expected at least 90 with TLS_PSK_WITH_AES_128_CBC_SHA256',
+    );
+    expect(loadScenario(tempScenario(cbc.replace('loss: 0.1', 'loss: 0.1, mtu: 90'))).variants[0]!.link.mtu_bytes).toBe(90);
+    expect(loadScenario(tempScenario(MINIMAL_SCENARIO.replace('loss: 0.1', 'loss: 0.1, mtu: 64'))).variants[0]!.link.mtu_bytes).toBe(64);
+  });
+
   it('reports a missing required field', () => {
     expect(errorOf(MINIMAL_SCENARIO.replace(/^server:.*\n/m, ''))).toContain('server: missing; expected object');
   });
@@ -116,5 +125,29 @@ describe('max_fragment_length in a scenario', () => {
 
   it('accepts only 512, 1024, 2048 or 4096', () => {
     expect(() => loadScenario(tempScenario(MINIMAL_SCENARIO + 'max_fragment_length: 1000\n'))).toThrow(/max_fragment_length: got 1000/);
+  });
+});
+
+describe('encrypt_then_mac in a scenario', () => {
+  const CBC = MINIMAL_SCENARIO + 'cipher_suite: TLS_PSK_WITH_AES_128_CBC_SHA256\n';
+
+  it('defaults to the stack (mbedTLS 2.28: on); false drops the extension from both hellos', async () => {
+    const { transcriptFor } = await import('../../src/pipeline/run_scenario.js');
+    const byDefault = loadScenario(tempScenario(CBC)).variants[0]!;
+    expect(byDefault.config.encrypt_then_mac).toBeUndefined();
+    expect(byDefault.client.stack.wire.encrypt_then_mac.enabled).toBe(true);
+    const off = loadScenario(tempScenario(CBC + 'encrypt_then_mac: false\n')).variants[0]!;
+    const a = transcriptFor(byDefault, 1).flights;
+    const b = transcriptFor(off, 1).flights;
+    expect(a[0]!.bytes - b[0]!.bytes).toBe(4); // ClientHello: type 2 + length 2, no data
+    expect(a[3]!.bytes - b[3]!.bytes).toBe(4); // the ServerHello echoes it
+  });
+
+  it('changes nothing on the wire for an AEAD suite, and must be a boolean', async () => {
+    const { transcriptFor } = await import('../../src/pipeline/run_scenario.js');
+    const on = transcriptFor(loadScenario(tempScenario(MINIMAL_SCENARIO + 'encrypt_then_mac: true\n')).variants[0]!, 1);
+    const off = transcriptFor(loadScenario(tempScenario(MINIMAL_SCENARIO + 'encrypt_then_mac: false\n')).variants[0]!, 1);
+    expect(on.flights.map((f) => f.bytes)).toEqual(off.flights.map((f) => f.bytes));
+    expect(() => loadScenario(tempScenario(CBC + 'encrypt_then_mac: sometimes\n'))).toThrow(/encrypt_then_mac: got "sometimes", expected boolean/);
   });
 });

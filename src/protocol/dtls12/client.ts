@@ -1,7 +1,7 @@
 import { bytesEqual, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, cipherSuiteByCode, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, cipherSuiteByCode, isCbcSuite, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteName } from './cipher_suites.js';
 import {
   ClientCertificateTypeCode,
   DTLS_1_0,
@@ -9,6 +9,7 @@ import {
   EMPTY_RENEGOTIATION_INFO,
   EXT_CLIENT_CERTIFICATE_TYPE,
   EXT_EC_POINT_FORMATS,
+  EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
@@ -60,6 +61,8 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Offer the extended master secret (RFC 7627). */
   extended_master_secret: boolean;
+  /** Offer encrypt-then-MAC (RFC 7366); it is sent only when a CBC suite is offered. */
+  encrypt_then_mac: boolean;
   /** Ask for a smaller record plaintext limit (RFC 6066 §4): 512, 1024, 2048 or 4096 bytes. */
   max_fragment_length?: number;
   /** PSK and ECDHE-PSK suites. */
@@ -156,7 +159,17 @@ export class Dtls12Client extends Dtls12Endpoint {
     if (o.extended_master_secret) exts.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
     if (o.session_tickets || o.resume?.ticket) exts.push({ type: EXT_SESSION_TICKET, data: o.resume?.ticket ?? new Uint8Array(0) });
     if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
+    if (this.offersEncryptThenMac()) exts.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
     return exts;
+  }
+
+  /**
+   * Only with a CBC suite on offer: the extension means nothing to an AEAD suite (RFC 7366 §3).
+   * Mbed TLS 2.28 sends it in every ClientHello while enabled (library/ssl_cli.c
+   * ssl_write_encrypt_then_mac_ext checks only the option and the version); this client does not.
+   */
+  private offersEncryptThenMac(): boolean {
+    return this.clientOptions.encrypt_then_mac && this.clientOptions.cipher_suites.some((n) => isCbcSuite(CIPHER_SUITES[n]));
   }
 
   private sendClientHello(now_ms: number): void {
@@ -244,6 +257,15 @@ export class Dtls12Client extends Dtls12Endpoint {
           break;
         case EXT_EC_POINT_FORMATS:
           checkEcPointFormats(ext.data);
+          break;
+        case EXT_ENCRYPT_THEN_MAC:
+          if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello encrypt_then_mac is not empty');
+          // RFC 7366 §3: a server that selects an AEAD suite MUST NOT send the extension back. The
+          // RFC names no alert; the echo contradicts the chosen suite, so illegal_parameter
+          // (RFC 5246 §7.2.2: a field inconsistent with other fields).
+          if (!isCbcSuite(suite))
+            throw new ProtocolAlert('illegal_parameter', `ServerHello echoes encrypt_then_mac with ${suite.name}, which is not a CBC suite (RFC 7366 §3)`);
+          this.encryptThenMac = true;
           break;
         case EXT_SESSION_TICKET:
           // RFC 5077 §3.2: the server's extension is empty and promises a NewSessionTicket.

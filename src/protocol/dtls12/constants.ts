@@ -45,6 +45,9 @@ export const MAX_PLAINTEXT_BYTES = 2 ** 14;
 /** RFC 7627: extended_master_secret, an empty extension in both hellos. */
 export const EXT_EXTENDED_MASTER_SECRET = 0x0017;
 
+/** RFC 7366 §2: encrypt_then_mac, an empty extension in both hellos; only for CBC suites. */
+export const EXT_ENCRYPT_THEN_MAC = 0x0016;
+
 /** RFC 5746: the signalling cipher suite value and the extension for secure renegotiation. */
 export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 export const EXT_RENEGOTIATION_INFO = 0xff01;

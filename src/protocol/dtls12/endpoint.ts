@@ -1,13 +1,21 @@
 import { DecodeError } from '../common/bytes.js';
 import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
-import type { CipherSuiteInfo } from './cipher_suites.js';
+import { maxRecordExpansionBytes, type CipherSuiteInfo } from './cipher_suites.js';
 import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, MAX_PLAINTEXT_BYTES, RECORD_HEADER_BYTES } from './constants.js';
 import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
 import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
 import { decodeDatagram, encodeRecord, type DtlsRecord } from './record.js';
-import { RecordProtection } from './record_protection.js';
+import { recordProtectionFor, type RecordProtection } from './record_protection.js';
 import type { TrafficKeys } from './key_schedule.js';
+
+/**
+ * The smallest MTU an endpoint with this suite can fragment a handshake to: a record header,
+ * the suite's largest record expansion and a handshake fragment header with one byte of message.
+ */
+export function smallestMtuBytes(suite: CipherSuiteInfo): number {
+  return RECORD_HEADER_BYTES + maxRecordExpansionBytes(suite) + HANDSHAKE_HEADER_BYTES + 1;
+}
 
 /** Lifecycle points a stack memory model turns into allocations and frees (src/memory/). */
 export type MemoryEvent = 'endpoint_init' | 'handshake_start' | 'keys_derived' | 'handshake_done';
@@ -61,6 +69,8 @@ export abstract class Dtls12Endpoint {
   failure: EndpointFailure | undefined;
 
   protected suite: CipherSuiteInfo | undefined;
+  /** Both sides agreed on encrypt-then-MAC (RFC 7366); only ever true for a CBC suite. */
+  encryptThenMac = false;
   /** Largest record plaintext either side may send: 2^14, or what max_fragment_length negotiated. */
   maxPlaintextBytes = MAX_PLAINTEXT_BYTES;
   protected transcript: RunningHash;
@@ -233,7 +243,8 @@ export abstract class Dtls12Endpoint {
 
   /** Splits a handshake message so each record fits the MTU (RFC 6347 §4.2.3). */
   private fragmentsOf(item: Extract<FlightItem, { kind: 'handshake' }>): HandshakeFragment[] {
-    const expansion = item.epoch === 0 || !this.suite ? 0 : this.suite.record_iv_bytes + this.suite.tag_bytes;
+    // Leave room for the most a record can grow (CBC: IV, MAC and a whole block of padding).
+    const expansion = item.epoch === 0 ? 0 : this.writeProtectionFor(item.epoch).maxExpansionBytes;
     const room = Math.min(this.options.mtu_bytes - RECORD_HEADER_BYTES - expansion, this.maxPlaintextBytes) - HANDSHAKE_HEADER_BYTES;
     if (room <= 0) throw new RangeError(`mtu ${this.options.mtu_bytes} leaves no room for a handshake fragment`);
     const out: HandshakeFragment[] = [];
@@ -276,12 +287,13 @@ export abstract class Dtls12Endpoint {
   private encodeRecordAt(epoch: number, type: number, payload: Uint8Array): Uint8Array {
     const seq = this.writeSeq.get(epoch) ?? 0;
     this.writeSeq.set(epoch, seq + 1);
-    let fragment = payload;
-    if (epoch > 0) {
-      if (!this.writeProtection) throw new Error(`no write keys for epoch ${epoch}`);
-      fragment = this.writeProtection.seal(epoch, seq, type, DTLS_1_2, payload);
-    }
+    const fragment = epoch === 0 ? payload : this.writeProtectionFor(epoch).seal(epoch, seq, type, DTLS_1_2, payload);
     return encodeRecord({ type, version: DTLS_1_2, epoch, seq, fragment });
+  }
+
+  private writeProtectionFor(epoch: number): RecordProtection {
+    if (!this.writeProtection) throw new Error(`no write keys for epoch ${epoch}`);
+    return this.writeProtection;
   }
 
   // ---- keys -------------------------------------------------------------------------------
@@ -289,11 +301,10 @@ export abstract class Dtls12Endpoint {
   /** Installs the epoch-1 keys; reads switch at the peer's CCS, writes at ours. */
   protected installKeys(keys: TrafficKeys, isClient: boolean): void {
     if (!this.suite) throw new Error('keys before a cipher suite');
-    const [wk, wiv, rk, riv] = isClient
-      ? [keys.client_write_key, keys.client_write_iv, keys.server_write_key, keys.server_write_iv]
-      : [keys.server_write_key, keys.server_write_iv, keys.client_write_key, keys.client_write_iv];
-    this.pendingWrite = new RecordProtection(this.crypto, this.suite, wk, wiv);
-    this.pendingRead = new RecordProtection(this.crypto, this.suite, rk, riv);
+    const client = { mac_key: keys.client_write_mac_key, key: keys.client_write_key, iv: keys.client_write_iv };
+    const server = { mac_key: keys.server_write_mac_key, key: keys.server_write_key, iv: keys.server_write_iv };
+    this.pendingWrite = recordProtectionFor(this.crypto, this.suite, isClient ? client : server, this.encryptThenMac);
+    this.pendingRead = recordProtectionFor(this.crypto, this.suite, isClient ? server : client, this.encryptThenMac);
     this.options.onMemoryEvent?.('keys_derived');
   }
 

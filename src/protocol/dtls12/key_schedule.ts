@@ -34,13 +34,20 @@ export function extendedMasterSecret(crypto: MeteredCrypto, premaster: Uint8Arra
 }
 
 export interface TrafficKeys {
+  client_write_mac_key: Uint8Array;
+  server_write_mac_key: Uint8Array;
   client_write_key: Uint8Array;
   server_write_key: Uint8Array;
   client_write_iv: Uint8Array;
   server_write_iv: Uint8Array;
 }
 
-/** RFC 5246 §6.3. AEAD suites have no MAC keys, so the block starts with the write keys. */
+/**
+ * RFC 5246 §6.3: key_block = PRF(master, "key expansion", server_random + client_random), cut
+ * in order into client_write_MAC_key, server_write_MAC_key, client_write_key,
+ * server_write_key, client_write_IV, server_write_IV. AEAD suites have no MAC keys (length 0);
+ * CBC suites in TLS 1.2 take no IV from the block (each record carries its own).
+ */
 export function trafficKeys(
   crypto: MeteredCrypto,
   suite: CipherSuiteInfo,
@@ -48,14 +55,17 @@ export function trafficKeys(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): TrafficKeys {
-  const k = suite.key_bytes;
-  const iv = suite.fixed_iv_bytes;
-  const block = crypto.tls12Prf(master, 'key expansion', concatBytes(serverRandom, clientRandom), 2 * k + 2 * iv);
+  const lengths = [suite.mac_key_bytes, suite.mac_key_bytes, suite.key_bytes, suite.key_bytes, suite.fixed_iv_bytes, suite.fixed_iv_bytes];
+  const block = crypto.tls12Prf(master, 'key expansion', concatBytes(serverRandom, clientRandom), lengths.reduce((a, b) => a + b, 0));
+  let offset = 0;
+  const [cMac, sMac, cKey, sKey, cIv, sIv] = lengths.map((n) => block.slice(offset, (offset += n)));
   return {
-    client_write_key: block.slice(0, k),
-    server_write_key: block.slice(k, 2 * k),
-    client_write_iv: block.slice(2 * k, 2 * k + iv),
-    server_write_iv: block.slice(2 * k + iv, 2 * k + 2 * iv),
+    client_write_mac_key: cMac!,
+    server_write_mac_key: sMac!,
+    client_write_key: cKey!,
+    server_write_key: sKey!,
+    client_write_iv: cIv!,
+    server_write_iv: sIv!,
   };
 }
 

@@ -39,3 +39,13 @@ export function decodeDatagram(datagram: Uint8Array): DtlsRecord[] {
 export function epochAndSeq(epoch: number, seq: number): Uint8Array {
   return new ByteWriter().u16(epoch).u48(seq).finish();
 }
+
+/**
+ * What the record's authenticator covers besides the data: the AEAD additional_data (RFC 5246
+ * §6.2.3.3) and the head of the HMAC input (§6.2.3.1) have the same layout,
+ *   seq_num (8: epoch || sequence_number in DTLS, RFC 6347 §4.1.2.1) || type || version || length
+ * where length is the plaintext's (AEAD, MAC-then-encrypt) or IV + ciphertext's (RFC 7366).
+ */
+export function recordPseudoHeader(epoch: number, seq: number, type: number, version: number, length: number): Uint8Array {
+  return new ByteWriter().u16(epoch).u48(seq).u8(type).u16(version).u16(length).finish();
+}

@@ -1,48 +1,37 @@
-import { ByteWriter, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
+import { AeadRecordProtection } from './aead_record_protection.js';
+import { CbcRecordProtection } from './cbc_record_protection.js';
 import type { CipherSuiteInfo } from './cipher_suites.js';
-import { epochAndSeq } from './record.js';
 
 /**
- * AEAD record protection for DTLS 1.2 with AES-CCM (RFC 6655 §3) or AES-GCM (RFC 5288 §3),
- * both laid out as RFC 5246 §6.2.3.3 with the DTLS sequence number of RFC 6347 §4.1.2.1:
- *   nonce = write_IV (4) || explicit nonce (8), where the explicit nonce is epoch || seq
- *   AAD   = epoch || seq (8) || type (1) || version (2) || plaintext length (2)
- *   fragment = explicit nonce || ciphertext || tag
+ * How one direction of an epoch protects its records. The record layer (endpoint.ts) sees
+ * only this; the suite decides whether it is an AEAD (CCM, GCM) or CBC with HMAC.
  */
-export class RecordProtection {
-  constructor(
-    private readonly crypto: MeteredCrypto,
-    private readonly suite: CipherSuiteInfo,
-    private readonly key: Uint8Array,
-    private readonly fixedIv: Uint8Array,
-  ) {}
+export interface RecordProtection {
+  /** The DTLSCiphertext fragment for a plaintext record of this epoch, sequence number, type and version. */
+  seal(epoch: number, seq: number, type: number, version: number, plaintext: Uint8Array): Uint8Array;
+  /**
+   * The plaintext, or null when the fragment is malformed or does not authenticate. Every
+   * failure gives the same null (the caller answers bad_record_mac), so a receiver reveals no
+   * more than "this record was not genuine" (RFC 5246 §6.2.3.2).
+   */
+  open(epoch: number, seq: number, type: number, version: number, fragment: Uint8Array): Uint8Array | null;
+  /** Bytes a record of `plaintextBytes` grows by when sealed. */
+  expansionBytes(plaintextBytes: number): number;
+  /** The most any record grows by: what fragmenting to an MTU must leave room for. */
+  readonly maxExpansionBytes: number;
+}
 
-  private aad(epoch: number, seq: number, type: number, version: number, length: number): Uint8Array {
-    return new ByteWriter().bytes(epochAndSeq(epoch, seq)).u8(type).u16(version).u16(length).finish();
-  }
+/** One direction's keys from the key block (RFC 5246 §6.3); mac_key is empty for AEAD suites. */
+export interface DirectionKeys {
+  mac_key: Uint8Array;
+  key: Uint8Array;
+  iv: Uint8Array;
+}
 
-  seal(epoch: number, seq: number, type: number, version: number, plaintext: Uint8Array): Uint8Array {
-    const explicit = epochAndSeq(epoch, seq);
-    const nonce = concatBytes(this.fixedIv, explicit);
-    const aad = this.aad(epoch, seq, type, version, plaintext.length);
-    const ct =
-      this.suite.cipher === 'aes128_gcm'
-        ? this.crypto.aes128GcmEncrypt(this.key, nonce, aad, plaintext)
-        : this.crypto.aes128CcmEncrypt(this.key, nonce, aad, plaintext, this.suite.tag_bytes);
-    return concatBytes(explicit, ct);
-  }
-
-  /** null when the fragment is too short or does not authenticate. */
-  open(epoch: number, seq: number, type: number, version: number, fragment: Uint8Array): Uint8Array | null {
-    const overhead = this.suite.record_iv_bytes + this.suite.tag_bytes;
-    if (fragment.length < overhead) return null;
-    const explicit = fragment.subarray(0, this.suite.record_iv_bytes);
-    const ct = fragment.subarray(this.suite.record_iv_bytes);
-    const nonce = concatBytes(this.fixedIv, explicit);
-    const aad = this.aad(epoch, seq, type, version, fragment.length - overhead);
-    return this.suite.cipher === 'aes128_gcm'
-      ? this.crypto.aes128GcmDecrypt(this.key, nonce, aad, ct)
-      : this.crypto.aes128CcmDecrypt(this.key, nonce, aad, ct, this.suite.tag_bytes);
-  }
+/** `encryptThenMac`: RFC 7366 was negotiated; it changes only the CBC suites. */
+export function recordProtectionFor(crypto: MeteredCrypto, suite: CipherSuiteInfo, keys: DirectionKeys, encryptThenMac: boolean): RecordProtection {
+  return suite.cipher === 'aes128_cbc'
+    ? new CbcRecordProtection(crypto, suite, keys.mac_key, keys.key, encryptThenMac)
+    : new AeadRecordProtection(crypto, suite, keys.key, keys.iv);
 }

@@ -1,7 +1,7 @@
 import { bytesEqual, concatBytes } from '../common/bytes.js';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
-import { CIPHER_SUITES, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteInfo, type CipherSuiteName } from './cipher_suites.js';
+import { CIPHER_SUITES, isCbcSuite, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteInfo, type CipherSuiteName } from './cipher_suites.js';
 import {
   CertificateType,
   ClientCertificateTypeCode,
@@ -11,6 +11,7 @@ import {
   EMPTY_RENEGOTIATION_INFO,
   EXT_CLIENT_CERTIFICATE_TYPE,
   EXT_EC_POINT_FORMATS,
+  EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
@@ -70,6 +71,8 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
   /** Accept the extended master secret when the client offers it (RFC 7627). */
   extended_master_secret: boolean;
+  /** Accept encrypt-then-MAC when the client offers it and the chosen suite is CBC (RFC 7366). */
+  encrypt_then_mac: boolean;
   /** PSK and ECDHE-PSK suites: the key for a client's identity; undefined when unknown. */
   psk_for_identity?: (identity: Uint8Array) => Uint8Array | undefined;
   psk_identity_hint?: Uint8Array;
@@ -395,11 +398,16 @@ export class Dtls12Server extends Dtls12Endpoint {
     const ems = ext(EXT_EXTENDED_MASTER_SECRET);
     if (ems && ems.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello extended_master_secret is not empty');
     this.extendedMasterSecret = ems !== undefined && o.extended_master_secret;
+    const etm = ext(EXT_ENCRYPT_THEN_MAC);
+    if (etm && etm.data.length !== 0) throw new ProtocolAlert('decode_error', 'ClientHello encrypt_then_mac is not empty');
+    // RFC 7366 §3: never echoed for an AEAD suite.
+    this.encryptThenMac = etm !== undefined && o.encrypt_then_mac && isCbcSuite(suite);
 
     const extensions: Extension[] = [];
     if (this.secureRenegotiationOffered(ch)) extensions.push({ type: EXT_RENEGOTIATION_INFO, data: EMPTY_RENEGOTIATION_INFO });
     if (this.extendedMasterSecret) extensions.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
     if (mfl) extensions.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data });
+    if (this.encryptThenMac) extensions.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
     // RFC 8422 §5.2: answer ec_point_formats for an ECC suite when the client sent it.
     if (usesEcdhe(suite.key_exchange) && pointFormats) extensions.push(ecPointFormatsExtension());
     let clientCertificateType: CertificateTypeName = 'x509';
