@@ -83,14 +83,15 @@ export class MeteredCrypto {
     return aesCcmDecrypt(key, nonce, aad, ciphertext, tagBytes);
   }
 
-  aes128GcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    this.meter.record(this.endpoint, 'aes128_gcm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, 'seal');
+  /** `recordLayer`: false for work that is not a record's (a session ticket), which a resent record does not repeat. */
+  aes128GcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, recordLayer: 'seal' | false = 'seal'): Uint8Array {
+    this.meter.record(this.endpoint, 'aes128_gcm.encrypt', { bytes: plaintext.length, aad_bytes: aad.length }, recordLayer);
     return gcm(key, nonce, aad).encrypt(plaintext);
   }
 
   /** null when the tag does not verify. */
-  aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
-    this.meter.record(this.endpoint, 'aes128_gcm.decrypt', { bytes: Math.max(0, ciphertext.length - 16), aad_bytes: aad.length }, 'open');
+  aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, recordLayer: 'open' | false = 'open'): Uint8Array | null {
+    this.meter.record(this.endpoint, 'aes128_gcm.decrypt', { bytes: Math.max(0, ciphertext.length - 16), aad_bytes: aad.length }, recordLayer);
     try {
       return gcm(key, nonce, aad).decrypt(ciphertext);
     } catch {

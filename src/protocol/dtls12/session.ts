@@ -55,7 +55,7 @@ export function sealTicket(crypto: MeteredCrypto, key: TicketKey, s: Session): U
   const state = new ByteWriter().u16(s.cipher_suite).u8(s.extended_master_secret ? 1 : 0).bytes(s.master_secret).finish();
   const iv = crypto.random(TICKET_IV_BYTES);
   const aad = new ByteWriter().bytes(key.name).bytes(iv).u16(state.length).finish();
-  const sealed = crypto.aes128GcmEncrypt(key.key, iv, aad, state);
+  const sealed = crypto.aes128GcmEncrypt(key.key, iv, aad, state, false);
   return concatBytes(aad, sealed);
 }
 
@@ -65,7 +65,7 @@ export function openTicket(crypto: MeteredCrypto, key: TicketKey, ticket: Uint8A
   if (ticket.length < header + TICKET_TAG_BYTES || !bytesEqual(ticket.subarray(0, TICKET_KEY_NAME_BYTES), key.name)) return undefined;
   const aad = ticket.subarray(0, header);
   const iv = ticket.subarray(TICKET_KEY_NAME_BYTES, TICKET_KEY_NAME_BYTES + TICKET_IV_BYTES);
-  const state = crypto.aes128GcmDecrypt(key.key, iv, aad, ticket.subarray(header));
+  const state = crypto.aes128GcmDecrypt(key.key, iv, aad, ticket.subarray(header), false);
   if (state === null) return undefined;
   try {
     const rd = new ByteReader(state, 'ticket state');
