@@ -7,7 +7,8 @@ import { pskSetup } from '../helpers/dtls12_setup.js';
 /**
  * Flip every byte of every flight (handshake and application data), one at a time, and check
  * what the receivers do. DTLS 1.2 protects most bytes (the transcript hash behind Finished,
- * the AEAD tag), but not all; the test names the exceptions and checks they are exactly these:
+ * the AEAD tag or the CBC suite's record MAC), but not all; the test names the exceptions and
+ * checks they are exactly these:
  *
  *  - sequence numbers of epoch-0 records (nothing authenticates them in DTLS 1.2);
  *  - the cookie exchange: the first ClientHello and the HelloVerifyRequest are outside the
@@ -123,12 +124,21 @@ function flipEach(setup: Dtls12Setup): { base: Transcript; cases: Case[] } {
 const describeCase = (c: Case) => `flight ${c.flight} datagram ${c.datagram} byte ${c.byte} (${c.field}, epoch ${c.epoch}) -> ${JSON.stringify(c.outcome)}`;
 
 describe.each([
-  { label: 'CCM_8, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: true, hint: false },
-  { label: 'CCM_8, cookie off, identity hint', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: false, hint: true },
-  { label: 'CCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM' as const, cookie: true, hint: false },
-  { label: 'GCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256' as const, cookie: true, hint: false },
-])('tampering with every byte of every flight ($label)', ({ suite, cookie, hint }) => {
-  const setup = pskSetup({ cipher_suite: suite, cookie, ...(hint ? { psk_identity_hint: new TextEncoder().encode('gateway-7') } : {}) });
+  { label: 'CCM_8, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: true, hint: false, etm: true },
+  { label: 'CCM_8, cookie off, identity hint', suite: 'TLS_PSK_WITH_AES_128_CCM_8' as const, cookie: false, hint: true, etm: true },
+  { label: 'CCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_CCM' as const, cookie: true, hint: false, etm: true },
+  { label: 'GCM, cookie on', suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256' as const, cookie: true, hint: false, etm: true },
+  { label: 'CBC, encrypt-then-MAC, cookie on', suite: 'TLS_PSK_WITH_AES_128_CBC_SHA256' as const, cookie: true, hint: false, etm: true },
+  { label: 'CBC, MAC-then-encrypt, cookie off, identity hint', suite: 'TLS_PSK_WITH_AES_128_CBC_SHA256' as const, cookie: false, hint: true, etm: false },
+])('tampering with every byte of every flight ($label)', ({ suite, cookie, hint, etm }) => {
+  const defaults = pskSetup();
+  const setup = pskSetup({
+    cipher_suite: suite,
+    cookie,
+    ...(hint ? { psk_identity_hint: new TextEncoder().encode('gateway-7') } : {}),
+    client: { ...defaults.client, encrypt_then_mac: etm },
+    server: { ...defaults.server, encrypt_then_mac: etm },
+  });
   const { base, cases } = flipEach(setup);
   // Flights outside the transcript, and the ClientHello that a cookie protects.
   const cookieFlights = cookie ? new Set([1, 2, 3]) : new Set<number>();
@@ -175,6 +185,13 @@ describe.each([
       const sender = base.flights[c.flight - 1]!.from;
       expect(c.outcome.completed === false && c.outcome.failed_endpoint).toBe(sender === 'client' ? 'server' : 'client');
     }
+  });
+
+  it('runs the record order the configuration asks for', () => {
+    // The ServerHello echoes encrypt_then_mac (0x0016, empty) only for a CBC suite with it on.
+    const serverHello = base.flights.find((f) => f.messages.includes('ServerHello'))!;
+    const echoed = serverHello.datagrams.some((d) => Buffer.from(d).includes(Buffer.from('00160000', 'hex')));
+    expect(echoed).toBe(etm && suite === 'TLS_PSK_WITH_AES_128_CBC_SHA256');
   });
 
   it('answers a flipped PSK identity with unknown_psk_identity', () => {
