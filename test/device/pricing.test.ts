@@ -6,8 +6,8 @@ import { loadProfile } from '../../src/scenario/load_profile.js';
 const device = loadProfile('device', 'cortex-m4-120', '.', 'test');
 const stack = loadProfile('stack', 'mbedtls-2.28', '.', 'test');
 const table = stack.cycles['cortex-m4']!;
-const cpb = table['sha256.cycles_per_byte'].value;
-const finish = table['sha256.finish_cycles'].value;
+const cpb = table['sha256.cycles_per_byte']!.value;
+const finish = table['sha256.finish_cycles']!.value;
 
 describe('op pricing (cycles on the core, scaled by the clock)', () => {
   it('prices SHA-256 updates per byte and HMAC as two hashes over padded key blocks', () => {
@@ -26,7 +26,7 @@ describe('op pricing (cycles on the core, scaled by the clock)', () => {
   it('turns cycles into time at the device clock and energy at its active current and voltage', () => {
     const price = opPricer(device, stack);
     const p = price({ op: 'aes128_ccm.encrypt', bytes: 1024 });
-    const cycles = table['aes128_ccm.setup_cycles'].value + 1024 * table['aes128_ccm.cycles_per_byte'].value;
+    const cycles = table['aes128_ccm.setup_cycles']!.value + 1024 * table['aes128_ccm.cycles_per_byte']!.value;
     expect(p.time_ms).toBeCloseTo(cycles / (device.clock_MHz.value * 1000), 12);
     expect(p.energy_mJ).toBeCloseTo((device.current_mA.active.value * device.supply_V.value * p.time_ms) / 1000, 12);
     expect(p.engine).toBe('software');
