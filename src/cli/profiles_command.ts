@@ -1,12 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { opPricer } from '../device/pricing.js';
+import { GROUP_OF } from '../device/cost_groups.js';
+import { opPricer, softwareFigure, type Engine } from '../device/pricing.js';
 import type { OpId } from '../crypto/ops.js';
 import { closest, InputError } from '../scenario/errors.js';
 import { listProfileIds, loadProfile, type ProfileKind } from '../scenario/load_profile.js';
-import type { CycleCostId, DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
+import type { DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
 import { PACKAGE_ROOT } from '../scenario/package_root.js';
 
-const KINDS: ProfileKind[] = ['device', 'stack', 'link'];
+const KINDS: ProfileKind[] = ['device', 'secure_element', 'stack', 'link'];
 
 interface FigureRow {
   field: string;
@@ -32,37 +33,58 @@ const SYMMETRIC_1KIB = [
   { op: 'hmac_sha256', label: 'HMAC-SHA256 (1 KiB message)' },
   { op: 'aes128_ccm.encrypt', label: 'AES-128-CCM encrypt (1 KiB)' },
   { op: 'aes128_gcm.encrypt', label: 'AES-128-GCM encrypt (1 KiB)' },
-  { op: 'aes128_cbc.encrypt', label: 'AES-128-CBC encrypt (1 KiB)', figure: 'aes128_cbc.cycles_per_byte' },
+  { op: 'aes128_cbc.encrypt', label: 'AES-128-CBC encrypt (1 KiB)' },
+  { op: 'chacha20_poly1305.encrypt', label: 'ChaCha20-Poly1305 encrypt (1 KiB)' },
   { op: 'rng', label: 'DRBG output (1 KiB)' },
-] as const satisfies readonly { op: OpId; label: string; figure?: CycleCostId }[];
+] as const satisfies readonly { op: OpId; label: string }[];
 
-/** Public-key ops, priced whole, each from one cycle figure of the stack. */
+/** Public-key ops, priced whole. */
 const ASYMMETRIC = [
-  { op: 'p256.keygen', label: 'P-256 key generation', figure: 'p256.keygen_cycles' },
-  { op: 'p256.ecdh', label: 'P-256 ECDH shared secret', figure: 'p256.ecdh_cycles' },
-  { op: 'p256.ecdsa_sign', label: 'ECDSA P-256 sign', figure: 'p256.ecdsa_sign_cycles' },
-  { op: 'p256.ecdsa_verify', label: 'ECDSA P-256 verify', figure: 'p256.ecdsa_verify_cycles' },
-  { op: 'x25519.keygen', label: 'X25519 key generation', figure: 'x25519.keygen_cycles' },
-  { op: 'x25519.ecdh', label: 'X25519 shared secret', figure: 'x25519.ecdh_cycles' },
-  { op: 'rsa2048.sign', label: 'RSA-2048 private (sign)', figure: 'rsa2048.private_cycles' },
-  { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)', figure: 'rsa2048.public_cycles' },
-] as const satisfies readonly { op: OpId; label: string; figure: CycleCostId }[];
+  { op: 'p256.keygen', label: 'P-256 key generation' },
+  { op: 'p256.ecdh', label: 'P-256 ECDH shared secret' },
+  { op: 'p256.ecdsa_sign', label: 'ECDSA P-256 sign' },
+  { op: 'p256.ecdsa_verify', label: 'ECDSA P-256 verify' },
+  { op: 'x25519.keygen', label: 'X25519 key generation' },
+  { op: 'x25519.ecdh', label: 'X25519 shared secret' },
+  { op: 'ed25519.sign', label: 'Ed25519 sign' },
+  { op: 'ed25519.verify', label: 'Ed25519 verify' },
+  { op: 'rsa2048.sign', label: 'RSA-2048 private (sign)' },
+  { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)' },
+] as const satisfies readonly { op: OpId; label: string }[];
 
+const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join(' ');
+
+/** Where the figure that priced a public-key op comes from, on the engine that ran it. */
+function opSource(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): string | undefined {
+  const group = GROUP_OF[op];
+  if (engine === 'software') {
+    const id = softwareFigure(group, 'per_call');
+    const f = id && stack.cycles[device.core]?.[id];
+    return f ? provenance(f) : undefined;
+  }
+  const f = device.accelerators?.[engine.slice('accelerator:'.length)]?.ops[group]?.per_call;
+  return f ? provenance(f) : undefined;
+}
+
+/** Every op the device can price with the stack; ops that lack a figure are left out. */
 function opCosts(device: DeviceProfile, stack: StackProfile) {
-  const table = stack.cycles[device.core];
-  if (!table)
-    throw new InputError(`--stack: stack ${stack.id} has no cycle table for core ${device.core} (device ${device.id}); it has: ${Object.keys(stack.cycles).join(', ')}`);
   const price = opPricer(device, stack);
-  const symmetric = SYMMETRIC_1KIB.filter((o) => !('figure' in o) || table[o.figure] !== undefined).map(({ op, label }) => {
-    const p = price({ op, bytes: 1024 });
-    return { op, label, bytes: 1024, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ };
+  const tryPrice = (op: OpId, bytes: number) => {
+    try {
+      return price({ op, bytes });
+    } catch (e) {
+      if (e instanceof InputError) return undefined; // no figure for this op on this engine
+      throw e;
+    }
+  };
+  const symmetric = SYMMETRIC_1KIB.flatMap(({ op, label }) => {
+    const p = tryPrice(op, 1024);
+    return p ? [{ op, label, bytes: 1024, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ }] : [];
   });
-  const asymmetric = ASYMMETRIC.flatMap(({ op, label, figure }) => {
-    const f = table[figure];
-    if (f === undefined) return [];
-    const p = price({ op, bytes: 32 });
-    const source = [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join(' ');
-    return [{ op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ, source }];
+  const asymmetric = ASYMMETRIC.flatMap(({ op, label }) => {
+    const p = tryPrice(op, 32);
+    if (!p) return [];
+    return [{ op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ, source: opSource(device, stack, op, p.engine) ?? '' }];
   });
   return { symmetric, asymmetric };
 }
@@ -94,7 +116,7 @@ const listCommand: CommandModule<object, ListArgs> = {
   handler: (args: ArgumentsCamelCase<ListArgs>) => {
     const rows = KINDS.flatMap((kind) => listProfileIds(kind).map((id) => ({ kind, id, name: loadProfile(kind, id, PACKAGE_ROOT, 'profile').name })));
     if (args.format === 'json') process.stdout.write(JSON.stringify({ profiles: rows }, null, 2) + '\n');
-    else process.stdout.write(rows.map((r) => `${r.kind.padEnd(7)} ${r.id.padEnd(22)} ${r.name}`).join('\n') + '\n');
+    else process.stdout.write(rows.map((r) => `${r.kind.padEnd(14)} ${r.id.padEnd(22)} ${r.name}`).join('\n') + '\n');
   },
 };
 
@@ -111,6 +133,8 @@ const showCommand: CommandModule<object, ShowArgs> = {
     const profile = loadProfile(kind, args.id, PACKAGE_ROOT, 'ID');
     if (args.stack !== undefined && kind !== 'device') throw new InputError(`--stack: only with a device profile; ${args.id} is a ${kind}`);
     const stack = args.stack !== undefined ? loadProfile('stack', args.stack, PACKAGE_ROOT, '--stack') : undefined;
+    if (stack && !stack.cycles[(profile as DeviceProfile).core] && !stack.routes?.[profile.id])
+      throw new InputError(`--stack: stack ${stack.id} has no cycle table for core ${(profile as DeviceProfile).core} (device ${profile.id}) and no routes for it; it has: ${Object.keys(stack.cycles).join(', ') || 'none'}`);
     const ops = stack ? opCosts(profile as DeviceProfile, stack) : undefined;
     const figures = figureRows(profile);
     if (args.format === 'json') {

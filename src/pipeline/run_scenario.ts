@@ -99,7 +99,7 @@ function flightReports(transcript: Transcript, model: ReplayModel): FlightReport
 function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSteps: number): OpReport[] {
   const rows: OpReport[] = [];
   for (const role of ['client', 'server'] as const) {
-    const price = opPricer(variant[role].device, variant[role].stack);
+    const price = opPricer(variant[role].device, variant[role].stack, variant[role]);
     for (const id of OP_IDS) {
       const ops = transcript.ops.filter((o) => o.endpoint === role && o.op === id && o.step <= handshakeSteps);
       if (ops.length === 0) continue;
@@ -161,7 +161,10 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     if (onProgress && (t + 1) % 1000 === 0) onProgress(variant.name, t + 1, trials);
   }
 
-  const energyOf = (m: ReplayModel, r: TrialResult) => ({ client: endpointEnergy(m.client, r.states.client), server: endpointEnergy(m.server, r.states.server) });
+  const energyOf = (m: ReplayModel, r: TrialResult) => ({
+    client: endpointEnergy(m.client, r.states.client, r.work_mA_ms.client),
+    server: endpointEnergy(m.server, r.states.server, r.work_mA_ms.server),
+  });
   const energies = results.map((r) => energyOf(model, r));
   const pick = (f: (r: TrialResult) => number) => results.map(f);
   const lossless = <K extends 'bytes_on_air' | 'frames'>(k: K) => model.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d[k], 0), 0);

@@ -1,5 +1,5 @@
 import type { EndpointRole } from '../crypto/ops.js';
-import { opPricer } from '../device/pricing.js';
+import { backgroundCurrent_mA, opPricer } from '../device/pricing.js';
 import { frameDatagram } from '../link/framing.js';
 import type { ResolvedEndpoint, ResolvedVariant } from '../scenario/load_scenario.js';
 import { describeDatagram } from '../transcript/describe_datagram.js';
@@ -28,15 +28,19 @@ export interface ReplayFlight {
 export interface EndpointModel {
   /** CPU time to process flight s and produce the answer (index s; 0 = the client's start). */
   step_ms: number[];
+  /** Charge (mA x ms) of that work, at each op's engine current (CPU, accelerator, secure element). */
+  step_mA_ms: number[];
   /** Record-layer work (decryption, MAC check) a repeated copy of flight s costs again. */
   duplicate_ms: number[];
+  duplicate_mA_ms: number[];
   /** Record-layer work (encryption, MAC, IVs) that resending the flight produced at step s costs again. */
   resend_ms: number[];
+  resend_mA_ms: number[];
   initial_timeout_ms: number;
   max_timeout_ms: number;
   /** Abandon the handshake when a timer expires with the timeout already at its cap (mbedTLS). */
   gives_up_at_capped_expiry: boolean;
-  active_mA: number;
+  /** Current while nothing computes: the CPU's sleep current plus an idle secure element's. */
   sleep_mA: number;
   supply_V: number;
   radio_tx_mA: number;
@@ -59,26 +63,34 @@ export interface ReplayModel {
 export const MAX_TRIAL_MS = 86_400_000;
 
 function endpointModel(role: EndpointRole, ep: ResolvedEndpoint, variant: ResolvedVariant, transcript: Transcript, steps: number): EndpointModel {
-  const price = opPricer(ep.device, ep.stack);
-  const step_ms = new Array<number>(steps + 1).fill(0);
-  const duplicate_ms = new Array<number>(steps + 1).fill(0);
-  const resend_ms = new Array<number>(steps + 1).fill(0);
+  const price = opPricer(ep.device, ep.stack, ep);
+  const zeros = () => new Array<number>(steps + 1).fill(0);
+  const [step_ms, step_mA_ms, duplicate_ms, duplicate_mA_ms, resend_ms, resend_mA_ms] = [zeros(), zeros(), zeros(), zeros(), zeros(), zeros()];
   for (const op of transcript.ops) {
     if (op.endpoint !== role || op.step > steps) continue;
-    const t = price(op).time_ms;
+    const { time_ms: t, charge_mA_ms: q } = price(op);
     step_ms[op.step]! += t;
-    if (op.record_layer === 'open') duplicate_ms[op.step]! += t;
-    if (op.record_layer === 'seal') resend_ms[op.step]! += t;
+    step_mA_ms[op.step]! += q;
+    if (op.record_layer === 'open') {
+      duplicate_ms[op.step]! += t;
+      duplicate_mA_ms[op.step]! += q;
+    }
+    if (op.record_layer === 'seal') {
+      resend_ms[op.step]! += t;
+      resend_mA_ms[op.step]! += q;
+    }
   }
   return {
     step_ms,
+    step_mA_ms,
     duplicate_ms,
+    duplicate_mA_ms,
     resend_ms,
+    resend_mA_ms,
     initial_timeout_ms: ep.timers.initial_ms,
     max_timeout_ms: ep.timers.max_ms,
     gives_up_at_capped_expiry: ep.timers.gives_up_at_capped_expiry,
-    active_mA: ep.device.current_mA.active.value,
-    sleep_mA: ep.device.current_mA.sleep.value,
+    sleep_mA: ep.device.current_mA.sleep.value + backgroundCurrent_mA(ep),
     supply_V: ep.device.supply_V.value,
     radio_tx_mA: variant.link.profile.radio_current_mA.tx.value,
     radio_rx_mA: variant.link.profile.radio_current_mA.rx.value,

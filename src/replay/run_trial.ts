@@ -6,6 +6,7 @@ import type { EndpointModel, ReplayModel } from './replay_model.js';
 
 /** Time each endpoint spent in each state during one trial (the energy model's input). */
 export interface StateTimes_ms {
+  /** Crypto work: the CPU computing, or waiting on an accelerator or a secure element. */
   cpu_active: number;
   cpu_sleep: number;
   radio_tx: number;
@@ -34,6 +35,8 @@ export interface TrialResult {
   bytes_on_air: number;
   traffic: { client_to_server: DirectionTraffic; server_to_client: DirectionTraffic };
   states: Record<EndpointRole, StateTimes_ms>;
+  /** Charge (mA x ms) of each endpoint's crypto work, at each op's engine current. */
+  work_mA_ms: Record<EndpointRole, number>;
 }
 
 /** One transmission of a datagram, for a capture of the trial (pcap export). */
@@ -63,6 +66,7 @@ interface EndpointState {
   cpuFree: number;
   radioFree: number;
   cpuBusy_ms: number;
+  cpuCharge_mA_ms: number;
   radioTx_ms: number;
   /** The stack gave up on the handshake and ignores everything since. */
   abandoned: boolean;
@@ -146,11 +150,12 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     queue.push(from + s.timeout_ms, { kind: 'timer', at: who, generation: s.timerGeneration });
   };
 
-  const busy = (who: EndpointRole, now: number, ms: number): number => {
+  const busy = (who: EndpointRole, now: number, ms: number, mA_ms: number): number => {
     const s = ep[who];
     const start = Math.max(now, s.cpuFree);
     s.cpuFree = start + ms;
     s.cpuBusy_ms += ms;
+    s.cpuCharge_mA_ms += mA_ms;
     return s.cpuFree;
   };
 
@@ -163,10 +168,11 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     bytes_on_air: bytesOnAir,
     traffic: { client_to_server: { ...traffic.client }, server_to_client: { ...traffic.server } },
     states: { client: stateTimes(ep.client, time_ms), server: stateTimes(ep.server, time_ms) },
+    work_mA_ms: { client: workCharge(ep.client, time_ms), server: workCharge(ep.server, time_ms) },
   });
 
   // The client starts: its step-0 work, then flight 1.
-  queue.push(busy('client', 0, model.client.step_ms[0]!), { kind: 'processed', at: 'client', flight: 0 });
+  queue.push(busy('client', 0, model.client.step_ms[0]!, model.client.step_mA_ms[0]!), { kind: 'processed', at: 'client', flight: 0 });
 
   for (;;) {
     const next = queue.pop();
@@ -200,7 +206,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
         continue;
       }
       retransmissions++;
-      const txEnd = send(ev.at, s.lastSent, busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!));
+      const txEnd = send(ev.at, s.lastSent, busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!, s.model.resend_mA_ms[s.lastSent - 1]!));
       s.timeout_ms = Math.min(2 * s.timeout_ms, s.model.max_timeout_ms);
       armTimer(ev.at, txEnd);
       continue;
@@ -222,14 +228,14 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
       if (f === s.expecting) {
         // The peer's answer acknowledges our last flight: stop its timer.
         s.timerGeneration++;
-        queue.push(busy(ev.to, now, s.model.step_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
+        queue.push(busy(ev.to, now, s.model.step_ms[f]!, s.model.step_mA_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
       }
       continue;
     }
     if (!complete[f - 1]) continue; // part of a flight still being reassembled
 
     // A repeated copy of a flight already processed: record-layer work again, and maybe an answer.
-    const at = busy(ev.to, now, s.model.duplicate_ms[f]! / flight.datagrams.length);
+    const at = busy(ev.to, now, s.model.duplicate_ms[f]! / flight.datagrams.length, s.model.duplicate_mA_ms[f]! / flight.datagrams.length);
     const answer = f + 1;
     if (answer > last || flightAt(answer).from !== ev.to || answeredCopies[f - 1]!.has(ev.copy)) continue;
     // A repeated HelloVerifyRequest is not answered: the client's own timer covers it
@@ -239,13 +245,13 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     if (flightAt(answer).stateless) {
       // A stateless server answers every ClientHello afresh, until it has accepted one with a cookie.
       if (s.expecting === answer + 1) {
-        queue.push(busy(ev.to, at, s.model.step_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
+        queue.push(busy(ev.to, at, s.model.step_ms[f]!, s.model.step_mA_ms[f]!), { kind: 'processed', at: ev.to, flight: f });
       }
     } else if (s.lastSent === answer) {
       // RFC 6347 §4.2.4: the peer repeated its flight, so ours was lost: send ours again. Like
       // mbedtls_ssl_resend, this restarts the timer at its current value (not doubled).
       retransmissions++;
-      const txEnd = send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!));
+      const txEnd = send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!, s.model.resend_mA_ms[f]!));
       if (flightAt(answer).arms_timer) armTimer(ev.to, txEnd);
     }
   }
@@ -268,9 +274,15 @@ function newState(model: EndpointModel, expecting: number): EndpointState {
     cpuFree: 0,
     radioFree: 0,
     cpuBusy_ms: 0,
+    cpuCharge_mA_ms: 0,
     radioTx_ms: 0,
     abandoned: false,
   };
+}
+
+/** The work's charge, cut in proportion when the trial ended while the CPU was still busy. */
+function workCharge(s: EndpointState, total_ms: number): number {
+  return s.cpuBusy_ms > total_ms ? (s.cpuCharge_mA_ms * total_ms) / s.cpuBusy_ms : s.cpuCharge_mA_ms;
 }
 
 function stateTimes(s: EndpointState, total_ms: number): StateTimes_ms {

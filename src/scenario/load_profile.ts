@@ -7,25 +7,44 @@ import { PROFILES_DIR } from './package_root.js';
 import {
   deviceProfileSchema,
   linkProfileSchema,
+  secureElementProfileSchema,
   stackProfileSchema,
   type DeviceProfile,
   type LinkProfile,
+  type SecureElementProfile,
   type StackProfile,
 } from './profile_schemas.js';
 import { parseOrThrow } from './zod_errors.js';
 
-export type ProfileKind = 'device' | 'stack' | 'link';
-const FOLDER: Record<ProfileKind, string> = { device: 'devices', stack: 'stacks', link: 'links' };
-const SCHEMA: Record<ProfileKind, z.ZodType> = { device: deviceProfileSchema, stack: stackProfileSchema, link: linkProfileSchema };
+/** Secure elements are hardware too: they live in profiles/devices/ with `kind: secure_element`. */
+export type ProfileKind = 'device' | 'secure_element' | 'stack' | 'link';
+export const PROFILE_FOLDER: Record<ProfileKind, string> = { device: 'devices', secure_element: 'devices', stack: 'stacks', link: 'links' };
+const SCHEMA: Record<ProfileKind, z.ZodType> = {
+  device: deviceProfileSchema,
+  secure_element: secureElementProfileSchema,
+  stack: stackProfileSchema,
+  link: linkProfileSchema,
+};
 
-type ProfileOf<K extends ProfileKind> = K extends 'device' ? DeviceProfile : K extends 'stack' ? StackProfile : LinkProfile;
+type ProfileOf<K extends ProfileKind> = K extends 'device'
+  ? DeviceProfile
+  : K extends 'secure_element'
+    ? SecureElementProfile
+    : K extends 'stack'
+      ? StackProfile
+      : LinkProfile;
 
-/** Ids of the profiles shipped under profiles/<kind>s/. */
+/** The `kind:` a profile file declares (a top-level line), without parsing the whole file. */
+function declaredKind(file: string): string | undefined {
+  return /^kind:\s*([a-z_]+)\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
+}
+
+/** Ids of the profiles shipped under profiles/<folder>/ that declare this kind. */
 export function listProfileIds(kind: ProfileKind): string[] {
-  const dir = join(PROFILES_DIR, FOLDER[kind]);
+  const dir = join(PROFILES_DIR, PROFILE_FOLDER[kind]);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && declaredKind(join(dir, f)) === kind)
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
 }
@@ -62,13 +81,16 @@ export function loadProfile<K extends ProfileKind>(kind: K, ref: string, baseDir
     if (!existsSync(file)) throw new InputError(`${field}: got ${JSON.stringify(ref)}, but no ${kind} profile file exists at ${file}`);
   } else {
     const ids = listProfileIds(kind);
+    const other = (['device', 'secure_element'] as const).find((k) => k !== kind && PROFILE_FOLDER[k] === PROFILE_FOLDER[kind] && listProfileIds(k).includes(ref));
+    if (other !== undefined)
+      throw new InputError(`${field}: got ${JSON.stringify(ref)}, which is a ${other.replace('_', ' ')} profile; expected a ${kind.replace('_', ' ')} (${ids.join(', ')})`);
     if (!ids.includes(ref)) {
       const hint = closest(ref, ids);
       throw new InputError(
         `${field}: got ${JSON.stringify(ref)}, expected a ${kind} profile id (${ids.join(', ')}) or a path to a profile file${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`,
       );
     }
-    file = join(PROFILES_DIR, FOLDER[kind], `${ref}.yaml`);
+    file = join(PROFILES_DIR, PROFILE_FOLDER[kind], `${ref}.yaml`);
   }
   const profile = parseOrThrow(SCHEMA[kind], readYamlFile(file, `${kind} profile`), `${kind} profile ${file}`) as ProfileOf<K>;
   if (!looksLikePath(ref) && profile.id !== ref)

@@ -3,6 +3,8 @@ import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
 import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
 import { smallestMtuBytes } from '../protocol/dtls12/endpoint.js';
+import type { AttachedSecureElement, Engine } from '../device/pricing.js';
+import type { CostGroup } from '../device/cost_groups.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
 import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName, type KeyExchange } from '../protocol/dtls12/cipher_suites.js';
 import {
@@ -42,6 +44,10 @@ export interface ResolvedEndpoint {
   /** Record buffer content lengths: the scenario's stack_options, else the stack profile's. */
   buffers: { in_content_len: number; out_content_len: number };
   ram_reserve_bytes: number;
+  /** A secure element on the host's bus, with its settings and the groups it runs. */
+  secure_element?: AttachedSecureElement;
+  /** Engine overrides per cost group (scenario `engines`). */
+  engines?: Partial<Record<CostGroup, Engine>>;
 }
 
 /** A variant's configuration with the cipher suite settled (the scenario's or the mode's default). */
@@ -119,13 +125,33 @@ function resolveEndpoint(
     in_content_len: options.in_content_len ?? stack.memory.in_content_len.value,
     out_content_len: options.out_content_len ?? stack.memory.out_content_len.value,
   };
+  const secure_element = resolveSecureElement(config[role].secure_element, baseDir, `${where}${role}.secure_element`);
   return {
     device,
     stack,
     timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry },
     buffers,
     ram_reserve_bytes: config[role].ram_reserve_bytes ?? 0,
+    ...(secure_element ? { secure_element } : {}),
+    ...(config[role].engines ? { engines: config[role].engines as Partial<Record<CostGroup, Engine>> } : {}),
   };
+}
+
+/** The scenario's `secure_element`: the profile plus the host's settings, checked against the profile. */
+function resolveSecureElement(spec: ScenarioConfig['client']['secure_element'], baseDir: string, field: string): AttachedSecureElement | undefined {
+  if (spec === undefined) return undefined;
+  const ref = typeof spec === 'string' ? { profile: spec } : spec;
+  const profile = loadProfile('secure_element', ref.profile, baseDir, typeof spec === 'string' ? field : `${field}.profile`);
+  const clock_divider = ref.clock_divider ?? profile.clock_divider;
+  if (!profile.execution_ms[clock_divider])
+    throw new InputError(`${field}.clock_divider: got ${JSON.stringify(clock_divider)}, but ${profile.id} lists execution times for ${Object.keys(profile.execution_ms).join(', ')}`);
+  const i2c_clock_kHz = ref.i2c_clock_kHz ?? profile.bus.clock_kHz.value;
+  const max = profile.bus.max_clock_kHz.value;
+  if (i2c_clock_kHz > max) throw new InputError(`${field}.i2c_clock_kHz: got ${i2c_clock_kHz}, expected at most ${max} (the bus clock ${profile.id} supports)`);
+  const runs = Object.keys(profile.ops) as CostGroup[];
+  const unknown = (ref.ops ?? []).filter((g) => !runs.includes(g));
+  if (unknown.length > 0) throw new InputError(`${field}.ops: got ${JSON.stringify(unknown[0])}, expected ops ${profile.id} runs (${runs.join(', ')})`);
+  return { profile, clock_divider, i2c_clock_kHz, groups: ref.ops ?? runs };
 }
 
 function resolveDirection(spec: Exclude<LossSpec, { client_to_server: unknown }>): LossProcess {

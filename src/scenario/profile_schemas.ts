@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { figureSchema, nonNegativeFigure, positiveFigure, wholeFigure } from './figure.js';
+import { COST_GROUPS } from '../device/cost_groups.js';
 
 /**
  * Profiles are YAML files under profiles/{devices,stacks,links}/. Hardware and software are
@@ -14,6 +15,37 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9.+_-]*$/, 'lower-case letters, digi
 export const CORE_FAMILIES = ['cortex-m3', 'cortex-m4', 'cortex-m33', 'xtensa-lx6', 'x86-64'] as const;
 export const coreFamilySchema = z.enum(CORE_FAMILIES);
 export type CoreFamily = z.infer<typeof coreFamilySchema>;
+
+/** Where the CPU is while an accelerator works: spinning on a status flag, or halted until its interrupt. */
+export const cpuDuringOpSchema = z.enum(['busy_waits', 'sleeps']);
+export type CpuDuringOp = z.infer<typeof cpuDuringOpSchema>;
+
+/** The figures one cost group has on an engine; at least one part. */
+const groupCostSchema = z
+  .object({ per_call: nonNegativeFigure.optional(), per_byte: nonNegativeFigure.optional() })
+  .strict()
+  .refine((c) => c.per_call !== undefined || c.per_byte !== undefined, { message: 'give per_call, per_byte or both' });
+
+/**
+ * An on-chip crypto engine. Its costs are cycles of its clock (the core clock unless it has its
+ * own) or fixed microseconds; nothing assumes it is faster than software: the figures decide.
+ */
+export const acceleratorSchema = z
+  .object({
+    name: z.string().min(1),
+    /** `cycles`: of clock_MHz (default: the core clock), so they scale with it; `us`: fixed time. */
+    cost_unit: z.enum(['cycles', 'us']),
+    clock_MHz: positiveFigure.optional(),
+    /** Whether the CPU polls the engine (active current) or sleeps until it is done (wait current). */
+    cpu_during_op: cpuDuringOpSchema,
+    cpu_during_op_source: z.string().min(1),
+    /** Current the engine adds to the CPU's (active or wait) while it runs. */
+    current_mA: nonNegativeFigure,
+    /** Cost per group it can run; a stack routes groups here in its `routes`. */
+    ops: z.partialRecord(z.enum(COST_GROUPS), groupCostSchema),
+  })
+  .strict();
+export type Accelerator = z.infer<typeof acceleratorSchema>;
 
 export const deviceProfileSchema = z
   .object({
@@ -30,47 +62,193 @@ export const deviceProfileSchema = z
         active: nonNegativeFigure,
         /** CPU waiting for the radio or a timer (the sleep mode a DTLS stack waits in). */
         sleep: nonNegativeFigure,
+        /** CPU halted (WFI) with clocks and peripherals running: while an accelerator or a bus transfer works. */
+        wait: nonNegativeFigure.optional(),
       })
       .strict(),
     ram_bytes: nonNegativeFigure,
     flash_bytes: nonNegativeFigure,
+    /** On-chip crypto engines by name (`pka`, `cc310`, ...); a stack's routes decide what runs on them. */
+    accelerators: z.record(z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, "_" or "-"'), acceleratorSchema).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    for (const [name, a] of Object.entries(d.accelerators ?? {})) {
+      if (a.cpu_during_op === 'sleeps' && d.current_mA.wait === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accelerators', name, 'cpu_during_op'],
+          message: 'the CPU sleeps while this accelerator works, so the device needs current_mA.wait',
+        });
+    }
+  });
 export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
 
+export const CLOCK_DIVIDER_MODES = ['m0', 'm1', 'm2'] as const;
+export type ClockDividerMode = (typeof CLOCK_DIVIDER_MODES)[number];
+
+/** One command the host sends the secure element, and how its execution time is looked up. */
+const seCommandSchema = z
+  .object({
+    /** The device's command (Nonce, Sign, ...): a key of execution_ms.<mode>. */
+    command: z.string().min(1),
+    /** Command packet: count, opcode, param1, param2, data, CRC (not the I2C address or word address). */
+    tx_bytes: wholeFigure(1, 255),
+    /** Response packet: count, data or status, CRC. */
+    rx_bytes: wholeFigure(1, 255),
+    /** Runs the ECC engine (draws current_mA.ecc_active) rather than only I/O and SHA logic. */
+    ecc: z.boolean(),
+  })
+  .strict();
+
 /**
- * Cycle costs of the primitives the op vocabulary is priced from (src/device/pricing.ts).
- * Composite ops (HMAC, PRF) are priced from these, never listed separately.
+ * A secure element on a bus next to a host device (profiles/devices/, kind secure_element). The
+ * host observes wake-up, every command's transfers, its execution and the polling that waits
+ * for it (src/device/secure_element.ts), not just the datasheet's execution time.
+ */
+export const secureElementProfileSchema = z
+  .object({
+    id,
+    kind: z.literal('secure_element'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    bus: z
+      .object({
+        kind: z.literal('i2c'),
+        clock_kHz: positiveFigure,
+        max_clock_kHz: positiveFigure,
+        /** The clock the host drops to for the wake pulse. */
+        wake_clock_kHz: positiveFigure,
+        /** Clock cycles per byte on the bus: 8 data bits and the ACK bit. */
+        clocks_per_byte: positiveFigure,
+      })
+      .strict(),
+    wake: z
+      .object({
+        /** Bytes the host writes at the wake clock to hold SDA low (address 0x00 and one byte). */
+        pulse_bytes: wholeFigure(1, 16),
+        /** Wait after the pulse before talking to the device (tWHI). */
+        delay_us: nonNegativeFigure,
+        /** Bytes read to check the wake token: the address byte and the 4-byte response. */
+        response_bytes: wholeFigure(1, 16),
+      })
+      .strict(),
+    /** Bytes on the bus besides the packets: the address byte of every transfer, word-address bytes. */
+    framing: z
+      .object({
+        /** Per command: address + word address 0x03 before the packet. */
+        send_overhead_bytes: wholeFigure(0, 16),
+        /** Per response: address + word address 0x00, address + count byte, address before the rest. */
+        receive_overhead_bytes: wholeFigure(0, 16),
+        /** Per command: the idle command after the response (address + 0x02). */
+        idle_bytes: wholeFigure(0, 16),
+      })
+      .strict(),
+    polling: z
+      .object({
+        /** `polling`: first read after initial_ms, then every period_ms; `no_poll`: wait the execution time once. */
+        mode: z.enum(['polling', 'no_poll']),
+        initial_ms: nonNegativeFigure,
+        period_ms: positiveFigure,
+        source: z.string().min(1),
+      })
+      .strict(),
+    /** While a command executes, the host sleeps between polls or spins in its delay loop. */
+    host_cpu_during_wait: cpuDuringOpSchema,
+    host_cpu_during_wait_source: z.string().min(1),
+    clock_divider: z.enum(CLOCK_DIVIDER_MODES),
+    /** Command execution times per clock-divider mode. */
+    execution_ms: z.partialRecord(z.enum(CLOCK_DIVIDER_MODES), z.record(z.string(), nonNegativeFigure)),
+    current_mA: z
+      .object({
+        ecc_active: z.partialRecord(z.enum(CLOCK_DIVIDER_MODES), nonNegativeFigure),
+        /** During I/O and non-ECC commands. */
+        io: nonNegativeFigure,
+        /** Between commands: CryptoAuthLib puts the device in idle after each one. */
+        idle: nonNegativeFigure,
+        sleep: nonNegativeFigure,
+      })
+      .strict(),
+    /** The command sequence for each cost group the element can run. */
+    ops: z.partialRecord(z.enum(COST_GROUPS), z.array(seCommandSchema).min(1)),
+  })
+  .strict()
+  .superRefine((se, ctx) => {
+    const modeTimes = se.execution_ms[se.clock_divider];
+    if (!modeTimes) {
+      ctx.addIssue({ code: 'custom', path: ['execution_ms'], message: `no execution times for the clock_divider ${se.clock_divider}` });
+      return;
+    }
+    for (const [group, steps] of Object.entries(se.ops)) {
+      (steps ?? []).forEach((step, i) => {
+        for (const mode of CLOCK_DIVIDER_MODES) {
+          const times = se.execution_ms[mode];
+          if (times && times[step.command] === undefined)
+            ctx.addIssue({ code: 'custom', path: ['ops', group, i, 'command'], message: `execution_ms.${mode} has no ${step.command}` });
+        }
+      });
+    }
+  });
+export type SecureElementProfile = z.infer<typeof secureElementProfileSchema>;
+
+/**
+ * Cycle costs of the primitives the op vocabulary is priced from (src/device/op_work.ts).
+ * Composite ops (HMAC, PRF, HKDF) are priced from these, never listed separately. Every figure
+ * is optional: where nothing is published a stack leaves it out, and a handshake that needs
+ * it is refused with a message naming the figure.
  */
 export const cycleTableSchema = z
   .object({
-    'sha256.cycles_per_byte': nonNegativeFigure,
+    'sha256.cycles_per_byte': nonNegativeFigure.optional(),
     /** Per finished digest: the final padded block plus the call's fixed work. */
-    'sha256.finish_cycles': nonNegativeFigure,
-    'aes128_ccm.cycles_per_byte': nonNegativeFigure,
-    /** Per CCM call: key schedule, B0 and counter-0 blocks, AAD block. */
-    'aes128_ccm.setup_cycles': nonNegativeFigure,
-    'aes128_gcm.cycles_per_byte': nonNegativeFigure,
+    'sha256.finish_cycles': nonNegativeFigure.optional(),
+    'aes128_ccm.cycles_per_byte': nonNegativeFigure.optional(),
+    /** Per CCM call: B0 and counter-0 blocks, AAD block. */
+    'aes128_ccm.setup_cycles': nonNegativeFigure.optional(),
+    'aes128_gcm.cycles_per_byte': nonNegativeFigure.optional(),
     /** Per GCM call: the counter-0 block for the tag, the AAD's GHASH block, the length block. */
-    'aes128_gcm.setup_cycles': nonNegativeFigure,
-    'rng.cycles_per_byte': nonNegativeFigure,
+    'aes128_gcm.setup_cycles': nonNegativeFigure.optional(),
+    'rng.cycles_per_byte': nonNegativeFigure.optional(),
     'aes128_cbc.cycles_per_byte': nonNegativeFigure.optional(),
-    /**
-     * Public-key operations, whole-op cycles. Optional: a stack that lists none can still price
-     * a PSK handshake; a handshake that needs one the table lacks is refused with a message.
-     */
+    /** One 16-byte block through the AES-128 block cipher. */
+    'aes128.block_cycles': nonNegativeFigure.optional(),
+    'chacha20_poly1305.cycles_per_byte': nonNegativeFigure.optional(),
+    'chacha20_poly1305.setup_cycles': nonNegativeFigure.optional(),
+    /** Public-key operations, whole-op cycles. */
     'p256.keygen_cycles': nonNegativeFigure.optional(),
     'p256.ecdh_cycles': nonNegativeFigure.optional(),
     'p256.ecdsa_sign_cycles': nonNegativeFigure.optional(),
     'p256.ecdsa_verify_cycles': nonNegativeFigure.optional(),
     'x25519.keygen_cycles': nonNegativeFigure.optional(),
     'x25519.ecdh_cycles': nonNegativeFigure.optional(),
+    'ed25519.sign_cycles': nonNegativeFigure.optional(),
+    'ed25519.verify_cycles': nonNegativeFigure.optional(),
     'rsa2048.private_cycles': nonNegativeFigure.optional(),
     'rsa2048.public_cycles': nonNegativeFigure.optional(),
+    'x509.parse_cycles_per_cert': nonNegativeFigure.optional(),
+    'x509.parse_cycles_per_byte': nonNegativeFigure.optional(),
+    /** Encoding or decoding one DER Ecdsa-Sig-Value. */
+    'der.ecdsa_sig_cycles': nonNegativeFigure.optional(),
   })
   .strict();
 export type CycleTable = z.infer<typeof cycleTableSchema>;
 export type CycleCostId = keyof CycleTable;
+
+/**
+ * Which cost groups a stack hands to which accelerator, per device id: the stack's driver
+ * wiring (e.g. an `_ALT` implementation or a crypto callback), with where it is documented.
+ */
+export const routesSchema = z.record(
+  id,
+  z
+    .object({
+      source: z.string().min(1),
+      note: z.string().optional(),
+      groups: z.partialRecord(z.enum(COST_GROUPS), z.string().min(1)),
+    })
+    .strict(),
+);
+export type Routes = z.infer<typeof routesSchema>;
 
 export const memoryModelSchema = z
   .object({
@@ -121,6 +299,8 @@ export const stackProfileSchema = z
     version: z.string().min(1),
     description: z.string().optional(),
     cycles: z.partialRecord(coreFamilySchema, cycleTableSchema),
+    /** Groups the stack runs on a device's accelerators; everything else runs in software. */
+    routes: routesSchema.optional(),
     dtls: z
       .object({
         initial_timeout_ms: positiveFigure,

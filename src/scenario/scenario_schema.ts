@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
 import { GROUP_NAMES } from '../protocol/dtls12/groups_and_signatures.js';
+import { COST_GROUPS } from '../device/cost_groups.js';
+import { CLOCK_DIVIDER_MODES } from './profile_schemas.js';
 
 /**
  * The scenario file (YAML). Every object is strict: an unknown key is an error with a
@@ -19,6 +21,22 @@ export const stackOptionsSchema = z
   })
   .strict();
 
+const engineSchema = z
+  .string()
+  .regex(/^(software|accelerator:[a-z0-9_-]+|secure_element:[a-z0-9][a-z0-9.+_-]*)$/, 'software, accelerator:NAME or secure_element:ID');
+
+export const secureElementRefSchema = z
+  .object({
+    profile: profileRef,
+    /** ChipMode clock divider (ATECC608A: m0 fastest, m2 lowest current); default: the profile's. */
+    clock_divider: z.enum(CLOCK_DIVIDER_MODES).optional(),
+    /** I2C clock for commands; default: the profile's (CryptoAuthLib: 400 kHz). */
+    i2c_clock_kHz: z.number().positive().optional(),
+    /** Which of its ops the element runs; default: every op its profile has a command sequence for. */
+    ops: z.array(z.enum(COST_GROUPS)).min(1).optional(),
+  })
+  .strict();
+
 export const endpointSchema = z
   .object({
     /** A device profile id (profiles/devices/ID.yaml) or a path to a profile file. */
@@ -28,6 +46,10 @@ export const endpointSchema = z
     stack_options: stackOptionsSchema.optional(),
     /** RAM the application needs besides the DTLS stack's heap; the report warns when both do not fit. */
     ram_reserve_bytes: z.number().int().min(0).optional(),
+    /** A secure element next to the host device (a profile id or path), or that with settings. */
+    secure_element: z.union([profileRef, secureElementRefSchema]).optional(),
+    /** Engine per cost group, over the stack's routes: software, accelerator:NAME or secure_element:ID. */
+    engines: z.partialRecord(z.enum(COST_GROUPS), engineSchema).optional(),
   })
   .strict();
 

@@ -54,4 +54,27 @@ describe('handshake-sim profiles', () => {
     expect(s.status).toBe(2);
     expect(s.stderr).toMatch(/--stack: only with a device profile; udp is a link/);
   });
+
+  it('shows, for every device, each public-key op with its engine, current and the source of the figure that priced it', () => {
+    for (const [device, stack] of [['cortex-m4-120', 'mbedtls-2.28'], ['stm32l5-pka', 'wolfssl-5'], ['nrf52840-cc310', 'wolfssl-5-sp-asm'], ['esp32', 'wolfssl-5']]) {
+      const r = runCli(['profiles', 'show', device!, '--stack', stack!, '--format', 'json']);
+      expect(r.status).toBe(0);
+      const shown = JSON.parse(r.stdout);
+      expect(shown.asymmetric_ops.length).toBeGreaterThan(3);
+      for (const o of shown.asymmetric_ops) {
+        expect(o.engine).toMatch(/^(software|accelerator:\w+)$/);
+        expect(o.source).not.toBe('');
+        expect(o.current_mA).toBeGreaterThan(0);
+      }
+      expect(shown.ops.find((o: { op: string }) => o.op === 'sha256.update')).toMatchObject({ bytes: 1024 });
+    }
+    const pka = JSON.parse(runCli(['profiles', 'show', 'stm32l5-pka', '--stack', 'wolfssl-5', '--format', 'json']).stdout);
+    const keygen = pka.asymmetric_ops.find((o: { op: string }) => o.op === 'p256.keygen');
+    expect(keygen).toMatchObject({ engine: 'accelerator:pka' });
+    expect(keygen.time_ms).toBeCloseTo(97, 9);
+    expect(keygen.source).toMatch(/STM32L562E \(STM PKA/);
+    const se = runCli(['profiles', 'show', 'atecc608a']);
+    expect(se.status).toBe(0);
+    expect(se.stdout).toMatch(/^secure_element atecc608a/);
+  });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listProfileIds, loadProfile, type ProfileKind } from '../../src/scenario/load_profile.js';
+import { listProfileIds, loadProfile, PROFILE_FOLDER, type ProfileKind } from '../../src/scenario/load_profile.js';
 import { PROFILES_DIR } from '../../src/scenario/package_root.js';
 
-const KINDS: ProfileKind[] = ['device', 'stack', 'link'];
+const KINDS: ProfileKind[] = ['device', 'secure_element', 'stack', 'link'];
 
 /** Every object with a numeric `value` is a figure. */
 function figures(x: unknown, path = ''): { path: string; figure: Record<string, unknown> }[] {
@@ -24,7 +24,7 @@ describe('shipped profiles', () => {
     });
     it(`${kind}s: every number carries a source or a derived formula`, () => {
       for (const id of ids) {
-        const raw = parseYaml(readFileSync(join(PROFILES_DIR, `${kind}s`, `${id}.yaml`), 'utf8'));
+        const raw = parseYaml(readFileSync(join(PROFILES_DIR, PROFILE_FOLDER[kind], `${id}.yaml`), 'utf8'));
         const figs = figures(raw);
         expect(figs.length).toBeGreaterThan(0);
         for (const f of figs) {
@@ -34,6 +34,12 @@ describe('shipped profiles', () => {
       }
     });
   }
+
+  it('the issue-4 device, secure-element and stack profiles exist', () => {
+    expect(listProfileIds('device')).toEqual(expect.arrayContaining(['cortex-m4-120', 'stm32l5-pka', 'nrf52840-cc310', 'esp32']));
+    expect(listProfileIds('secure_element')).toEqual(['atecc608a']);
+    expect(listProfileIds('stack')).toEqual(expect.arrayContaining(['mbedtls-2.28', 'wolfssl-5', 'wolfssl-5-sp-asm', 'tinydtls']));
+  });
 
   it('the issue-2 profiles exist: cortex-m4-120, mbedtls-2.28, ieee802154-6lowpan, udp', () => {
     expect(listProfileIds('device')).toContain('cortex-m4-120');

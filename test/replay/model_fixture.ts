@@ -24,12 +24,14 @@ export function endpoint(steps: number, over: Partial<EndpointModel> = {}): Endp
   const zeros = () => new Array<number>(steps + 1).fill(0);
   return {
     step_ms: zeros(),
+    step_mA_ms: zeros(),
     duplicate_ms: zeros(),
+    duplicate_mA_ms: zeros(),
     resend_ms: zeros(),
+    resend_mA_ms: zeros(),
     initial_timeout_ms: 1000,
     max_timeout_ms: 60000,
     gives_up_at_capped_expiry: false,
-    active_mA: 1,
     sleep_mA: 0,
     supply_V: 3,
     radio_tx_mA: 0,

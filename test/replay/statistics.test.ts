@@ -149,7 +149,7 @@ describe('determinism', () => {
     // losses and delays (the draws do not depend on which variant runs), so the handshakes are
     // identical; only the energy would differ.
     const a = handshakeModel('no-cookie', { datagrams: lossy(4, 0.3), jitter_ms: 2 });
-    const b = handshakeModel('no-cookie', { datagrams: lossy(4, 0.3), jitter_ms: 2, client: { active_mA: 9 } });
+    const b = handshakeModel('no-cookie', { datagrams: lossy(4, 0.3), jitter_ms: 2, client: { sleep_mA: 9 } });
     expect(many(b, 3)).toEqual(many(a, 3));
     expect(many(a, 3).some((r) => r.retransmissions > 0)).toBe(true);
     expect(many(a, 4)).not.toEqual(many(a, 3));
