@@ -18,6 +18,7 @@ import {
 import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
+import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
 import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
 
@@ -53,6 +54,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },
     ...(c.resumption ? { resumption: c.resumption.mode } : {}),
+    ...(usesEcdhe(CIPHER_SUITES[c.cipher_suite].key_exchange) ? { groups: [c.group] } : {}),
   };
 }
 
