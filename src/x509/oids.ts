@@ -9,7 +9,10 @@ export const OID = {
 
   // Name attributes (RFC 5280 Appendix A.1, X.520)
   commonName: '2.5.4.3',
+  serialNumber: '2.5.4.5',
   countryName: '2.5.4.6',
+  localityName: '2.5.4.7',
+  stateOrProvinceName: '2.5.4.8',
   organizationName: '2.5.4.10',
   organizationalUnitName: '2.5.4.11',
 
