@@ -35,6 +35,10 @@ export function buildTbsCertificate(content: CertificateContent, algorithm: Sign
   if (content.serial < 1n || content.serial > MAX_SERIAL) {
     throw new InputError(`serial: ${content.serial}; expected a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)`);
   }
+  for (const field of ['not_before', 'not_after'] as const) {
+    const t = content[field].getTime();
+    if (Number.isNaN(t) || t % 1000 !== 0) throw new InputError(`validity.${field}: ${showValue(content[field])}; expected a date in whole seconds`);
+  }
   if (!(content.not_before.getTime() <= content.not_after.getTime())) {
     throw new InputError(`validity: not_before ${showValue(content.not_before)} is after not_after ${showValue(content.not_after)}`);
   }

@@ -129,6 +129,7 @@ describe('building a certificate', () => {
     ['a common name over 64 characters', { subject: { common_name: 'x'.repeat(65) } }, 'subject.common_name: "xxxxxxxx'],
     ['serial 0', { serial: 0n }, 'serial: 0; expected a positive integer of at most 20 octets'],
     ['notBefore after notAfter', { not_before: new Date('2030-01-01T00:00:00Z'), not_after: new Date('2029-01-01T00:00:00Z') }, 'validity: not_before'],
+    ['a time with milliseconds', { not_before: new Date('2024-01-01T00:00:00.250Z') }, 'validity.not_before: "2024-01-01T00:00:00.250Z"; expected a date in whole seconds'],
     ['a DNS name with a space', { extensions: { subject_alt_dns: ['bad name'] } }, 'subject_alt_dns[0]: "bad name" is not a DNS name'],
     ['a path length on an end entity', { extensions: { basic_constraints: { ca: false, path_len: 0 } } }, 'basic_constraints.path_len: 0'],
     ['a policy that is not an OID', { extensions: { certificate_policies: { policy_oids: ['anyPolicy'] } } }, 'certificate_policies.policy_oids[0]: "anyPolicy" is not a dotted OID'],
