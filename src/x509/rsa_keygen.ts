@@ -4,9 +4,10 @@
  * same scenario and seed must give the same certificate bytes, and node's own generator draws
  * from the system RNG, hence this.
  *
- * Cost: 0.35 s per key on average, 0.7 s at most, over 20 seeds on the 2-core development
- * machine (Node 20; `node dist/bench/rsa_keygen.bench.js` measures it), almost all of it in the
- * ~40 modular exponentiations per prime; paid once per (seed, label), as keys are cached.
+ * Cost: about 0.3 s per key on average and at most 0.7 s over 20 seeds, on the shared 2-core
+ * development machine with Node 20 (`node dist/bench/rsa_keygen.bench.js` measures it), almost
+ * all of it in the ~40 modular exponentiations per prime; paid once per (seed, label), as keys
+ * are cached.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { seededRandom } from '../crypto/random_source.js';
