@@ -12,8 +12,8 @@
  *          subjectAltName hardwareModuleName.
  *
  * Our default leaf (chain.ts) sits between the two: subject O and CN, one DNS name, basicConstraints
- * CA:FALSE, keyUsage digitalSignature, both key identifiers, a 16-byte serial: 513 to 522 bytes
- * depending on the issuer's name and the ECDSA signature's length.
+ * CA:FALSE, keyUsage digitalSignature, both key identifiers, a 16-byte serial: 511 to 523 bytes
+ * over seeds 1–60, depending on the issuer's name and the ECDSA signature's length.
  */
 export const TYPICAL_P256_DEVICE_CERTIFICATE_BYTES = {
   min: {
