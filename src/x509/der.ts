@@ -439,17 +439,22 @@ export function readString(node: DerNode, field: string): string {
     }
   }
   if (node.tag === Tag.PRINTABLE_STRING || node.tag === Tag.IA5_STRING) {
-    const text = String.fromCharCode(...c);
-    if (c.some((b) => b > 0x7f)) node.fail(field, `${tagName(node.tag)} with a non-ASCII byte`);
+    const text = readAscii(node, field);
     if (node.tag === Tag.PRINTABLE_STRING && !PRINTABLE.test(text)) node.fail(field, `PrintableString with a character it cannot hold`);
     return text;
   }
   return node.fail(field, `expected UTF8String, PrintableString or IA5String, got ${tagName(node.tag)}`);
 }
 
+/** The content of an ASCII string type (PrintableString, IA5String, a [2] dNSName). */
+export function readAscii(node: DerNode, field: string): string {
+  if (node.content.some((b) => b > 0x7f)) node.fail(field, `${tagName(node.tag)} with a non-ASCII byte`);
+  return Buffer.from(node.content).toString('latin1');
+}
+
 /** UTCTime (YYMMDDHHMMSSZ, YY >= 50 is 19YY) or GeneralizedTime (YYYYMMDDHHMMSSZ). */
 export function readTime(node: DerNode, field: string): Date {
-  const text = String.fromCharCode(...node.content);
+  const text = Buffer.from(node.content).toString('latin1');
   let m: RegExpExecArray | null;
   let year: number;
   if (node.tag === Tag.UTC_TIME) {

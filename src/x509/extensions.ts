@@ -15,6 +15,7 @@
  */
 import { InputError, showValue } from '../scenario/errors.js';
 import {
+  readAscii,
   decodeOctetStringContents,
   derBoolean,
   derExplicit,
@@ -229,9 +230,7 @@ function readKnownExtension(oid: string, valueNode: DerNode, out: ParsedExtensio
     const DNS_NAME_TAG = 0x82; // [2] IMPLICIT IA5String
     for (const name of names) {
       if (name.tag !== DNS_NAME_TAG) continue;
-      const text = String.fromCharCode(...name.content);
-      if (name.content.some((b) => b > 0x7f)) name.fail('subjectAltName dNSName', 'not IA5 (ASCII)');
-      out.subject_alt_dns.push(text);
+      out.subject_alt_dns.push(readAscii(name, 'subjectAltName dNSName'));
     }
     return true;
   }

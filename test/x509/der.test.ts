@@ -157,6 +157,11 @@ describe('DER decoding is strict', () => {
     ['a PrintableString with "_"', '1303615f62', /cannot hold/, (n: DerNode) => readString(n, 'c')],
   ])('rejects %s', (_name, bytes, message, read) => rejects(bytes, message, read));
 
+  it('reads a 200 kB string (no argument-spreading limits on hostile sizes)', () => {
+    const big = derIa5String('a'.repeat(200_000));
+    expect(readString(decodeDer(big, 'big'), 'cn')).toHaveLength(200_000);
+  });
+
   it('says which field, and at which byte of the outer encoding, a nested value fails', () => {
     // SEQUENCE { INTEGER 1, SEQUENCE { INTEGER 00 05 } }: the bad INTEGER is at byte 5.
     const seq = node('3009 020101 3004 02020005');
