@@ -54,13 +54,13 @@ export interface CertificateChain {
   leaf_private_key: PrivateKey;
 }
 
-export const DEFAULT_LEAF_SUBJECT: Required<Pick<LeafSubjectOptions, 'common_name' | 'organization' | 'dns_names'>> = {
+const DEFAULT_LEAF_SUBJECT: Required<Pick<LeafSubjectOptions, 'common_name' | 'organization' | 'dns_names'>> = {
   common_name: 'device-0001',
   organization: 'Example IoT Devices',
   dns_names: ['device-0001.devices.example.com'],
 };
 
-export const DEFAULT_VALIDITY = {
+const DEFAULT_VALIDITY = {
   not_before: new Date('2024-01-01T00:00:00Z'),
   not_after: new Date('2044-01-01T00:00:00Z'),
 };

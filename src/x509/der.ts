@@ -48,7 +48,7 @@ function encodeLength(length: number): Uint8Array {
 }
 
 /** One TLV with a single identifier byte. */
-export function derTlv(tag: number, content: Uint8Array): Uint8Array {
+function derTlv(tag: number, content: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(tag), encodeLength(content.length), content);
 }
 
@@ -163,7 +163,7 @@ export function derTime(date: Date): Uint8Array {
   return year >= 1950 && year <= 2049 ? derUtcTime(date) : derGeneralizedTime(date);
 }
 
-export function derUtcTime(date: Date): Uint8Array {
+function derUtcTime(date: Date): Uint8Array {
   return derTlv(Tag.UTC_TIME, new TextEncoder().encode(timeDigits(date).slice(2) + 'Z'));
 }
 
@@ -204,7 +204,7 @@ function checkTagNumber(n: number): number {
   return n;
 }
 
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
 }
@@ -314,7 +314,7 @@ function readTlv(what: string, buf: Uint8Array, pos: number, base: number): DerN
 // ---- reading values -----------------------------------------------------------------------
 
 /** Checks the node's identifier byte. */
-export function expectTag(node: DerNode, tag: number, field: string): DerNode {
+function expectTag(node: DerNode, tag: number, field: string): DerNode {
   if (node.tag !== tag) node.fail(field, `expected ${tagName(tag)}, got ${tagName(node.tag)}`);
   return node;
 }
@@ -482,7 +482,7 @@ export function readTime(node: DerNode, field: string): Date {
  * Walks the children of a SEQUENCE in order, with optional elements recognised by their tag.
  * `end()` rejects elements left over.
  */
-export class DerCursor {
+class DerCursor {
   private index = 0;
   constructor(
     private readonly parent: DerNode,

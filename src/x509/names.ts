@@ -9,7 +9,6 @@
  */
 import { InputError, showValue } from '../scenario/errors.js';
 import {
-  decodeDer,
   derOid,
   derPrintableString,
   derSequence,
@@ -92,9 +91,4 @@ export function readName(node: DerNode, field: string): string {
     }
   }
   return parts.join(', ');
-}
-
-/** A DER Name as text (see readName). */
-export function describeName(nameDer: Uint8Array): string {
-  return readName(decodeDer(nameDer, 'Name'), 'name');
 }

@@ -30,7 +30,7 @@ export const OID = {
 } as const;
 
 /** Names of a few well-known OIDs we do not support, so a rejection can say what it got. */
-export const UNSUPPORTED_OID_NAMES: Readonly<Record<string, string>> = {
+const UNSUPPORTED_OID_NAMES: Readonly<Record<string, string>> = {
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
   '1.3.101.110': 'X25519',

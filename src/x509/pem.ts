@@ -118,7 +118,7 @@ function readText(path: string): string {
 }
 
 /** One PEM block, base64 in 64-character lines (RFC 7468 §2). */
-export function pemBlock(label: string, der: Uint8Array): string {
+function pemBlock(label: string, der: Uint8Array): string {
   const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

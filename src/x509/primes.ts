@@ -13,7 +13,7 @@
 import type { RandomSource } from '../crypto/random_source.js';
 
 /** FIPS 186-5 Table B.1, 1024-bit p and q: 4 rounds for 2^-100, 5 for 2^-112. */
-export const MILLER_RABIN_ROUNDS = 5;
+const MILLER_RABIN_ROUNDS = 5;
 
 /** Trial-division bound: about 90 % of odd candidates have a factor below it. */
 const SIEVE_PRIME_BOUND = 1 << 16;
@@ -33,7 +33,7 @@ function oddPrimesBelow(bound: number): number[] {
   return out;
 }
 
-export function bigintFromBytes(bytes: Uint8Array): bigint {
+function bigintFromBytes(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;

@@ -21,7 +21,7 @@ import type { KeyKind, PrivateKey, PublicKey } from './keys.js';
 import { describeOid, OID } from './oids.js';
 import { encodeSpki } from './spki.js';
 
-export const SIGNATURE_ALGORITHMS = ['ecdsa-with-SHA256', 'sha256WithRSAEncryption'] as const;
+const SIGNATURE_ALGORITHMS = ['ecdsa-with-SHA256', 'sha256WithRSAEncryption'] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
 /** Signs a DER tbsCertificate; returns the signature value the certificate carries. */
