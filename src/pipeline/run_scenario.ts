@@ -19,6 +19,7 @@ import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
+import { credentialsFor } from './credentials.js';
 import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
 
@@ -55,6 +56,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     },
     ...(c.resumption ? { resumption: c.resumption.mode } : {}),
     ...(usesEcdhe(CIPHER_SUITES[c.cipher_suite].key_exchange) ? { groups: [c.group] } : {}),
+    ...credentialsFor(c, seed),
   };
 }
 

@@ -42,6 +42,8 @@ export interface ChainOptions {
   /** The key type of the root and the intermediates. */
   ca_key: KeyKind;
   subject?: LeafSubjectOptions;
+  /** Tells two chains built from one seed apart (e.g. "client" for a mutual handshake's client); default none. */
+  label?: string;
   /** Validity of every certificate in the chain; default 2024-01-01 to 2044-01-01 UTC. */
   validity?: { not_before: Date; not_after: Date };
 }
@@ -106,8 +108,9 @@ export function issueCertificate(issuer: Authority, subject: Authority, spec: Is
 export function buildCertificateChain(options: ChainOptions): CertificateChain {
   const { seed, depth, leaf_key, ca_key } = checkOptions(options);
   const validity = options.validity ?? DEFAULT_VALIDITY;
-  const key = (role: string, kind: KeyKind) => seededPrivateKey(kind, seed, `x509/${role}/${kind}`);
-  const spec = (role: string, extensions: IssueSpec['extensions']): IssueSpec => ({ serial: seededSerial(seed, role), validity, extensions });
+  const prefix = options.label ? `${options.label}/` : '';
+  const key = (role: string, kind: KeyKind) => seededPrivateKey(kind, seed, `x509/${prefix}${role}/${kind}`);
+  const spec = (role: string, extensions: IssueSpec['extensions']): IssueSpec => ({ serial: seededSerial(seed, prefix + role), validity, extensions });
   // A CA may sign certificates and CRLs, and `path_len` more CAs may follow it (RFC 5280 §4.2.1.9).
   const caExtensions = (path_len: number): IssueSpec['extensions'] => ({ basic_constraints: { ca: true, path_len }, key_usage: ['keyCertSign', 'cRLSign'] });
 

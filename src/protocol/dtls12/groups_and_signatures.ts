@@ -1,5 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
+import type { PrivateKey, PublicKey } from '../../x509/keys.js';
 import { ProtocolAlert } from './alerts.js';
 
 /** Named groups for ECDHE (RFC 8422 §5.1.1, IANA TLS Supported Groups). */
@@ -18,10 +18,8 @@ export const SignatureScheme = {
 } as const;
 export type SignatureSchemeName = keyof typeof SignatureScheme;
 
-/** A peer's authenticated public key, from its certificate or raw public key. */
-export type PublicKey = { kind: 'p256'; point: Uint8Array } | { kind: 'rsa2048'; key: KeyObject };
-/** Our own signing key. */
-export type PrivateKey = { kind: 'p256'; secretKey: Uint8Array } | { kind: 'rsa2048'; key: KeyObject };
+/** A peer's authenticated public key (from its certificate or raw public key) and our own signing key. */
+export type { PrivateKey, PublicKey };
 
 export function schemeFor(key: PublicKey | PrivateKey): SignatureSchemeName {
   return key.kind === 'p256' ? 'ecdsa_secp256r1_sha256' : 'rsa_pkcs1_sha256';
@@ -62,7 +60,7 @@ export function signData(crypto: MeteredCrypto, key: PrivateKey, data: Uint8Arra
 
 export function signDigest(crypto: MeteredCrypto, key: PrivateKey, digest: Uint8Array): { scheme: number; signature: Uint8Array } {
   const scheme = SignatureScheme[schemeFor(key)];
-  const signature = key.kind === 'p256' ? crypto.p256Sign(key.secretKey, digest) : crypto.rsa2048Sign(key.key, digest);
+  const signature = key.kind === 'p256' ? crypto.p256Sign(key.secret_key, digest) : crypto.rsa2048Sign(key.private_key, digest);
   return { scheme, signature };
 }
 
