@@ -147,7 +147,7 @@ export class Dtls12Client extends Dtls12Endpoint {
     const o = this.clientOptions;
     const kinds = o.cipher_suites.map((n) => CIPHER_SUITES[n].key_exchange);
     const exts: Extension[] = [];
-    if (kinds.some(usesEcdhe)) exts.push(supportedGroupsExtension(o.groups!.map((g) => NamedGroup[g])), ecPointFormatsExtension());
+    if (kinds.some(usesEcdhe)) exts.push(supportedGroupsExtension(this.offeredGroups().map((g) => NamedGroup[g])), ecPointFormatsExtension());
     if (kinds.some(usesServerSignature)) {
       // What we can verify: ECDSA P-256 and RSA PKCS#1 v1.5, both with SHA-256.
       exts.push(signatureAlgorithmsExtension([SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.rsa_pkcs1_sha256]));
@@ -170,6 +170,17 @@ export class Dtls12Client extends Dtls12Endpoint {
    */
   private offersEncryptThenMac(): boolean {
     return this.clientOptions.encrypt_then_mac && this.clientOptions.cipher_suites.some((n) => isCbcSuite(CIPHER_SUITES[n]));
+  }
+
+  /**
+   * The ECDHE groups asked for, plus secp256r1 when an ECDSA suite is offered: supported_groups
+   * also names the curves the client accepts in the server's certificate (RFC 8422 §5.1.1, §5.3),
+   * and every ECDSA key here is P-256. OpenSSL refuses a P-256 certificate otherwise.
+   */
+  private offeredGroups(): GroupName[] {
+    const groups = this.clientOptions.groups!;
+    const ecdsa = this.clientOptions.cipher_suites.some((n) => CIPHER_SUITES[n].key_exchange === 'ecdhe_ecdsa');
+    return ecdsa && !groups.includes('secp256r1') ? [...groups, 'secp256r1'] : groups;
   }
 
   private sendClientHello(now_ms: number): void {
@@ -362,7 +373,7 @@ export class Dtls12Client extends Dtls12Endpoint {
     const kx = this.suite!.key_exchange;
     const ske = decodeEcdheServerKeyExchange(msg.body, kx === 'ecdhe_psk' ? 'psk' : 'signed');
     const group = groupByCode(ske.params.group);
-    if (group === undefined || !this.clientOptions.groups!.includes(group))
+    if (group === undefined || !this.offeredGroups().includes(group))
       throw new ProtocolAlert('illegal_parameter', `ServerKeyExchange uses group ${ske.params.group}, which was not offered`);
     if (ske.signed) {
       // RFC 8422 §5.4: the signature covers ClientHello.random + ServerHello.random + ServerECDHParams.

@@ -382,6 +382,8 @@ export class Dtls12Server extends Dtls12Endpoint {
       if (usesEcdhe(kx) && group === undefined) return false;
       if (!usesServerSignature(kx)) return true;
       const want = kx === 'ecdhe_ecdsa' ? 'p256' : 'rsa2048';
+      // RFC 8422 §5.3: an ECDSA certificate's curve must be one the client listed.
+      if (kx === 'ecdhe_ecdsa' && !clientGroups.includes('secp256r1')) return false;
       return credential?.key.kind === want && clientSchemes.includes(SignatureScheme[schemeFor(credential.key)]);
     };
     const offered = o.cipher_suites.map((n) => CIPHER_SUITES[n]);
