@@ -20,6 +20,7 @@ import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenari
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
 import { credentialsFor } from './credentials.js';
+import { seededRandom } from '../crypto/random_source.js';
 import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
 
@@ -57,6 +58,9 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     ...(c.resumption ? { resumption: c.resumption.mode } : {}),
     ...(usesEcdhe(CIPHER_SUITES[c.cipher_suite].key_exchange) ? { groups: [c.group] } : {}),
     ...credentialsFor(c, seed),
+    ...(c.connection_id
+      ? { connection_id: { client: seededRandom(seed, 'cid/client')(c.connection_id.client_bytes), server: seededRandom(seed, 'cid/server')(c.connection_id.server_bytes) } }
+      : {}),
   };
 }
 

@@ -115,7 +115,7 @@ export function buildReplayModel(variant: ResolvedVariant, transcript: Transcrip
         const frames = frameDatagram(variant.link.profile, d.length, variant.link.bitrate_bps);
         return {
           frames: frames.length,
-          records: describeDatagram(d).records,
+          records: describeDatagram(d, f.cid_bytes).records,
           bytes: d.length,
           bytes_on_air: frames.reduce((n, f) => n + f.bytes_on_air, 0),
           airtime_ms: frames.reduce((n, f) => n + f.airtime_ms, 0),

@@ -157,6 +157,15 @@ export const resumptionSchema = z
   })
   .strict();
 
+/** Connection IDs (RFC 9146): how many bytes of CID each side asks the other to put in its records. */
+export const connectionIdSchema = z
+  .object({
+    /** The CID in records the server sends to the client; 0: the client needs none but sends with the server's. */
+    client_bytes: z.number().int().min(0).max(255),
+    server_bytes: z.number().int().min(0).max(255),
+  })
+  .strict();
+
 /** Everything a variant may override. */
 export const configSchema = z
   .object({
@@ -182,6 +191,8 @@ export const configSchema = z
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
     resumption: resumptionSchema.optional(),
+    /** Negotiate connection IDs (RFC 9146; AEAD suites only); default: none. */
+    connection_id: connectionIdSchema.optional(),
     timers: timersSchema.default({}),
     /** Application data each side sends once after the handshake (checks the keys; not timed). */
     application_data_bytes: z.number().int().min(1).max(16384).default(32),
@@ -211,6 +222,7 @@ export const variantSchema = z
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.partial().optional(),
     resumption: resumptionSchema.partial().optional(),
+    connection_id: connectionIdSchema.partial().optional(),
     timers: timersSchema.optional(),
     application_data_bytes: z.number().int().min(1).max(16384).optional(),
   })
@@ -239,6 +251,7 @@ export const scenarioSchema = z
     max_fragment_length: configSchema.shape.max_fragment_length,
     psk: configSchema.shape.psk,
     resumption: configSchema.shape.resumption,
+    connection_id: configSchema.shape.connection_id,
     timers: configSchema.shape.timers,
     application_data_bytes: configSchema.shape.application_data_bytes,
     variants: z.array(variantSchema).optional(),

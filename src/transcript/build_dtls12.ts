@@ -49,6 +49,8 @@ export interface Dtls12Setup {
     extended_master_secret: boolean;
     encrypt_then_mac: boolean;
   };
+  /** Connection IDs (RFC 9146): the CID each side asks the other to put in the records it sends. */
+  connection_id?: { client: Uint8Array; server: Uint8Array };
   /** Session resumption: the server keeps sessions by ID, or issues tickets (RFC 5077). */
   resumption?: 'session_id' | 'ticket';
   /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
@@ -109,6 +111,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     max_timeout_ms: setup.max_timeout_ms,
     cipher_suites: [setup.cipher_suite],
   };
+  const isAead = CIPHER_SUITES[setup.cipher_suite].cipher !== 'aes128_cbc';
   const psk = setup.psk && setup.psk_identity ? { identity: setup.psk_identity, key: setup.psk } : undefined;
   const clientCrypto = new MeteredCrypto('client', meter, seededRandom(setup.seed, `client${connection.label}`));
   const serverCrypto = new MeteredCrypto('server', meter, seededRandom(setup.seed, `server${connection.label}`));
@@ -120,6 +123,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(setup.server_certificate_types ? { server_certificate_types: setup.server_certificate_types } : {}),
     ...(setup.client_credential ? { credential: setup.client_credential } : {}),
     ...(setup.resumption === 'ticket' ? { session_tickets: true } : {}),
+    ...(setup.connection_id ? { connection_id: setup.connection_id.client } : {}),
     ...(connection.resume ? { resume: connection.resume } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
@@ -133,6 +137,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(setup.groups ? { groups: setup.groups } : {}),
     ...(setup.server_credentials ? { credentials: setup.server_credentials } : {}),
     ...(setup.resumption === 'session_id' ? { session_cache: connection.cache } : {}),
+    ...(setup.connection_id ? { connection_id: setup.connection_id.server } : {}),
     ...(setup.resumption === 'ticket' ? { session_tickets: { key: connection.ticket_key, lifetime_s: 86_400 } } : {}),
     ...(setup.client_credential && setup.authenticate_client
       ? { request_client_certificate: { types: [setup.client_credential.type], authenticate: setup.authenticate_client(serverCrypto) } }
@@ -156,7 +161,9 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     const index = flights.length + 1;
     const datagrams = ep.pollOutput().map((d, i) => (setup.tamper ? setup.tamper(index, i, d) : d));
     if (datagrams.length === 0) return undefined;
-    const described = datagrams.map(describeDatagram);
+    // Records to an endpoint that asked for a CID carry it (when the suite lets it be negotiated).
+    const cid_bytes = setup.connection_id && isAead ? setup.connection_id[from === 'client' ? 'server' : 'client'].length : 0;
+    const described = datagrams.map((d) => describeDatagram(d, cid_bytes));
     const flight: TranscriptFlight = {
       index,
       from,
@@ -168,6 +175,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
       arms_timer: ep.nextTimeout() !== null,
       // A server answering a ClientHello without arming a timer, before it holds any state.
       stateless: from === 'server' && ep.nextTimeout() === null && ep.state === 'handshaking',
+      cid_bytes,
     };
     flights.push(flight);
     return flight;

@@ -20,10 +20,10 @@ const MESSAGE_NAMES: Record<string, string> = {
  * Names the messages in a DTLS 1.2 datagram for reports. Encrypted handshake records are
  * Finished in every handshake this engine runs (the only handshake message after the CCS).
  */
-export function describeDatagram(datagram: Uint8Array): { messages: string[]; records: number } {
+export function describeDatagram(datagram: Uint8Array, cidBytes = 0): { messages: string[]; records: number } {
   let records;
   try {
-    records = decodeDatagram(datagram);
+    records = decodeDatagram(datagram, cidBytes);
   } catch {
     // Only a tampered datagram (tests) gets here; the receiver will reject it with an alert.
     return { messages: ['(malformed datagram)'], records: 0 };
@@ -34,6 +34,8 @@ export function describeDatagram(datagram: Uint8Array): { messages: string[]; re
     else if (r.type === ContentType.alert) messages.push('Alert');
     else if (r.type === ContentType.application_data) messages.push('ApplicationData');
     else if (r.type === ContentType.handshake && r.epoch > 0) messages.push('Finished');
+    // RFC 9146 §4: a connection-ID record encrypts its real content type.
+    else if (r.type === ContentType.tls12_cid) messages.push('tls12_cid');
     else if (r.type === ContentType.handshake) {
       let fragments;
       try {

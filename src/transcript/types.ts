@@ -21,6 +21,8 @@ export interface TranscriptFlight {
   arms_timer: boolean;
   /** The sender answers every copy of the previous flight afresh and keeps no state (HelloVerifyRequest). */
   stateless: boolean;
+  /** Length of the connection ID this flight's tls12_cid records carry (RFC 9146); 0 without. */
+  cid_bytes: number;
 }
 
 export interface MemoryRecord {

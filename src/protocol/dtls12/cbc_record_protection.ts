@@ -20,6 +20,8 @@ import type { RecordProtection } from './record_protection.js';
  */
 export class CbcRecordProtection implements RecordProtection {
   readonly maxExpansionBytes: number;
+  /** RFC 9146 §5.2/§5.3 define CID MACs for CBC; not built here, so CID is never negotiated with CBC. */
+  readonly supportsCid = false;
   private readonly ivBytes: number;
   private readonly macBytes: number;
   private readonly blockBytes: number;

@@ -8,6 +8,7 @@ import {
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
   EXT_CLIENT_CERTIFICATE_TYPE,
+  EXT_CONNECTION_ID,
   EXT_EC_POINT_FORMATS,
   EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
@@ -46,7 +47,9 @@ import {
   certificateTypeByCode,
   certificateTypeListExtension,
   checkEcPointFormats,
+  connectionIdExtension,
   decodeCertificateTypeChoice,
+  decodeConnectionId,
   ecPointFormatsExtension,
   signatureAlgorithmsExtension,
   supportedGroupsExtension,
@@ -79,6 +82,11 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   session_tickets?: boolean;
   /** A session from an earlier connection to resume (abbreviated handshake, RFC 5246 §7.3). */
   resume?: Session;
+  /**
+   * Offer a connection ID (RFC 9146): the CID the server is to put in the records it sends us;
+   * empty means "I will send with yours but need none". Only AEAD suites carry it here.
+   */
+  connection_id?: Uint8Array;
 }
 
 type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_flight' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
@@ -160,6 +168,7 @@ export class Dtls12Client extends Dtls12Endpoint {
     if (o.session_tickets || o.resume?.ticket) exts.push({ type: EXT_SESSION_TICKET, data: o.resume?.ticket ?? new Uint8Array(0) });
     if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
     if (this.offersEncryptThenMac()) exts.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
+    if (o.connection_id) exts.push(connectionIdExtension(o.connection_id));
     return exts;
   }
 
@@ -283,6 +292,14 @@ export class Dtls12Client extends Dtls12Endpoint {
           if (ext.data.length !== 0) throw new ProtocolAlert('decode_error', 'ServerHello SessionTicket extension is not empty');
           this.ticketAcknowledged = true;
           break;
+        case EXT_CONNECTION_ID: {
+          // RFC 9146 §3: the server's CID, which our protected records are to carry.
+          const theirs = decodeConnectionId(ext.data, 'ServerHello connection_id');
+          if (isCbcSuite(suite)) throw new ProtocolAlert('illegal_parameter', `ServerHello negotiates a connection ID with ${suite.name}; only AEAD suites carry one here`);
+          if (theirs.length > 0) this.sendCid = theirs;
+          if (this.clientOptions.connection_id!.length > 0) this.receiveCid = this.clientOptions.connection_id;
+          break;
+        }
         case EXT_SERVER_CERTIFICATE_TYPE:
           this.serverCertificateType = this.chosenType(ext.data, this.clientOptions.server_certificate_types ?? ['x509'], 'server_certificate_type');
           break;

@@ -5,6 +5,8 @@ export const ContentType = {
   alert: 21,
   handshake: 22,
   application_data: 23,
+  /** RFC 9146 §4: the outer type of a record carrying a connection ID; the real type is inside. */
+  tls12_cid: 25,
 } as const;
 
 export const HandshakeType = {
@@ -77,3 +79,6 @@ export const ClientCertificateTypeCode = { rsa_sign: 1, ecdsa_sign: 64 } as cons
 
 /** RFC 5077 §3.2: SessionTicket, empty to ask for a ticket, or carrying one to resume. */
 export const EXT_SESSION_TICKET = 0x0023;
+
+/** RFC 9146 §3: connection_id, opaque cid<0..2^8-1>: the CID the sender wants to receive. */
+export const EXT_CONNECTION_ID = 0x0036;

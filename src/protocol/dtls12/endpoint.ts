@@ -5,7 +5,7 @@ import { maxRecordExpansionBytes, type CipherSuiteInfo } from './cipher_suites.j
 import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, MAX_PLAINTEXT_BYTES, RECORD_HEADER_BYTES } from './constants.js';
 import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
 import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
-import { decodeDatagram, encodeRecord, type DtlsRecord } from './record.js';
+import { decodeDatagram, decodeInnerPlaintext, encodeInnerPlaintext, encodeRecord, type DtlsRecord } from './record.js';
 import { recordProtectionFor, type RecordProtection } from './record_protection.js';
 import type { TrafficKeys } from './key_schedule.js';
 
@@ -71,6 +71,13 @@ export abstract class Dtls12Endpoint {
   protected suite: CipherSuiteInfo | undefined;
   /** Both sides agreed on encrypt-then-MAC (RFC 7366); only ever true for a CBC suite. */
   encryptThenMac = false;
+  /**
+   * Connection IDs (RFC 9146), once negotiated: the one the peer asked for, which our protected
+   * records carry (undefined or empty: plain records), and the one we asked for, which the
+   * peer's protected records carry (undefined: not negotiated).
+   */
+  protected sendCid: Uint8Array | undefined;
+  protected receiveCid: Uint8Array | undefined;
   /** Largest record plaintext either side may send: 2^14, or what max_fragment_length negotiated. */
   maxPlaintextBytes = MAX_PLAINTEXT_BYTES;
   protected transcript: RunningHash;
@@ -123,7 +130,7 @@ export abstract class Dtls12Endpoint {
   handleDatagram(datagram: Uint8Array, now_ms: number): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     this.guard(() => {
-      const records = decodeDatagram(datagram);
+      const records = decodeDatagram(datagram, this.receiveCid?.length);
       let retransmitAsked = false;
       for (const r of records) {
         if (this.state === 'failed' || this.state === 'closed') return;
@@ -244,7 +251,9 @@ export abstract class Dtls12Endpoint {
   /** Splits a handshake message so each record fits the MTU (RFC 6347 §4.2.3). */
   private fragmentsOf(item: Extract<FlightItem, { kind: 'handshake' }>): HandshakeFragment[] {
     // Leave room for the most a record can grow (CBC: IV, MAC and a whole block of padding).
-    const expansion = item.epoch === 0 ? 0 : this.writeProtectionFor(item.epoch).maxExpansionBytes;
+    // A tls12_cid record also carries the CID in its header and the real type inside (RFC 9146 §4).
+    const cidBytes = item.epoch > 0 && this.sendCid ? this.sendCid.length + 1 : 0;
+    const expansion = item.epoch === 0 ? 0 : this.writeProtectionFor(item.epoch).maxExpansionBytes + cidBytes;
     const room = Math.min(this.options.mtu_bytes - RECORD_HEADER_BYTES - expansion, this.maxPlaintextBytes) - HANDSHAKE_HEADER_BYTES;
     if (room <= 0) throw new RangeError(`mtu ${this.options.mtu_bytes} leaves no room for a handshake fragment`);
     const out: HandshakeFragment[] = [];
@@ -287,6 +296,12 @@ export abstract class Dtls12Endpoint {
   private encodeRecordAt(epoch: number, type: number, payload: Uint8Array): Uint8Array {
     const seq = this.writeSeq.get(epoch) ?? 0;
     this.writeSeq.set(epoch, seq + 1);
+    if (epoch > 0 && this.sendCid) {
+      // RFC 9146 §4: protected records to a peer that asked for a CID carry it, and hide their type.
+      const inner = encodeInnerPlaintext(payload, type);
+      const fragment = this.writeProtectionFor(epoch).seal(epoch, seq, ContentType.tls12_cid, DTLS_1_2, inner, this.sendCid);
+      return encodeRecord({ type: ContentType.tls12_cid, version: DTLS_1_2, epoch, seq, cid: this.sendCid, fragment });
+    }
     const fragment = epoch === 0 ? payload : this.writeProtectionFor(epoch).seal(epoch, seq, type, DTLS_1_2, payload);
     return encodeRecord({ type, version: DTLS_1_2, epoch, seq, fragment });
   }
@@ -363,12 +378,13 @@ export abstract class Dtls12Endpoint {
     if (r.epoch !== this.readEpoch)
       throw new ProtocolAlert('unexpected_message', `record from epoch ${r.epoch} while reading epoch ${this.readEpoch}`);
 
-    const payload = this.unprotect(r);
-    if (payload === null) return 'ok';
+    const opened = this.unprotect(r);
+    if (opened === null) return 'ok';
+    const { payload, type } = opened;
     if (payload.length > this.maxPlaintextBytes)
       throw new ProtocolAlert('record_overflow', `record of ${payload.length} bytes exceeds the ${this.maxPlaintextBytes}-byte limit`);
     this.noteRecordSeq(r.seq);
-    switch (r.type) {
+    switch (type) {
       case ContentType.handshake:
         return this.handleHandshakeRecord(payload, r.epoch, now_ms);
       case ContentType.change_cipher_spec:
@@ -383,7 +399,7 @@ export abstract class Dtls12Endpoint {
         this.appData.push(payload);
         return 'ok';
       default:
-        throw new ProtocolAlert('unexpected_message', `record content type ${r.type}`);
+        throw new ProtocolAlert('unexpected_message', `record content type ${type}`);
     }
   }
 
@@ -392,15 +408,26 @@ export abstract class Dtls12Endpoint {
     return false;
   }
 
-  /** null: a duplicate, which the network may make; it is dropped silently (RFC 6347 §4.1.2.6). */
-  private unprotect(r: DtlsRecord): Uint8Array | null {
-    if (r.epoch === 0) return r.fragment;
+  /**
+   * The record's plaintext and content type (the inner one of a tls12_cid record). null: a
+   * duplicate, which the network may make; it is dropped silently (RFC 6347 §4.1.2.6).
+   */
+  private unprotect(r: DtlsRecord): { payload: Uint8Array; type: number } | null {
+    const cidRecord = r.type === ContentType.tls12_cid;
+    if (cidRecord && (this.receiveCid === undefined || r.epoch === 0))
+      throw new ProtocolAlert('unexpected_message', 'a tls12_cid record, but no connection ID was negotiated for this direction');
+    if (r.epoch === 0) return { payload: r.fragment, type: r.type };
     if (!this.readProtection) throw new ProtocolAlert('unexpected_message', `epoch ${r.epoch} record before keys`);
     if (this.isReplay(r.seq)) return null;
-    const pt = this.readProtection.open(r.epoch, r.seq, r.type, r.version, r.fragment);
+    // The CID as received goes into the additional data: a changed CID fails authentication.
+    const pt = this.readProtection.open(r.epoch, r.seq, r.type, r.version, r.fragment, cidRecord ? r.cid : undefined);
     if (pt === null) throw new ProtocolAlert('bad_record_mac', `record seq ${r.seq} in epoch ${r.epoch} failed authentication`);
     this.markSeen(r.seq);
-    return pt;
+    if (!cidRecord) return { payload: pt, type: r.type };
+    const inner = decodeInnerPlaintext(pt);
+    // As TLS 1.3 rules for its inner plaintext (RFC 8446 §5.4), which RFC 9146 §4 follows.
+    if (!inner) throw new ProtocolAlert('unexpected_message', 'a tls12_cid record whose DTLSInnerPlaintext has no content type');
+    return { payload: inner.content, type: inner.type };
   }
 
   /** Anti-replay sliding window of 64 records (RFC 6347 §4.1.2.6). */

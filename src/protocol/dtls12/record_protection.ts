@@ -8,14 +8,20 @@ import type { CipherSuiteInfo } from './cipher_suites.js';
  * only this; the suite decides whether it is an AEAD (CCM, GCM) or CBC with HMAC.
  */
 export interface RecordProtection {
-  /** The DTLSCiphertext fragment for a plaintext record of this epoch, sequence number, type and version. */
-  seal(epoch: number, seq: number, type: number, version: number, plaintext: Uint8Array): Uint8Array;
+  /**
+   * The DTLSCiphertext fragment for a plaintext record of this epoch, sequence number, type and
+   * version. With `cid`, a tls12_cid record (RFC 9146): the plaintext is the DTLSInnerPlaintext
+   * and the additional data is RFC 9146's.
+   */
+  seal(epoch: number, seq: number, type: number, version: number, plaintext: Uint8Array, cid?: Uint8Array): Uint8Array;
   /**
    * The plaintext, or null when the fragment is malformed or does not authenticate. Every
    * failure gives the same null (the caller answers bad_record_mac), so a receiver reveals no
    * more than "this record was not genuine" (RFC 5246 §6.2.3.2).
    */
-  open(epoch: number, seq: number, type: number, version: number, fragment: Uint8Array): Uint8Array | null;
+  open(epoch: number, seq: number, type: number, version: number, fragment: Uint8Array, cid?: Uint8Array): Uint8Array | null;
+  /** Whether tls12_cid records can be protected (the AEAD suites; RFC 9146's CBC forms are not built). */
+  readonly supportsCid: boolean;
   /** Bytes a record of `plaintextBytes` grows by when sealed. */
   expansionBytes(plaintextBytes: number): number;
   /** The most any record grows by: what fragmenting to an MTU must leave room for. */

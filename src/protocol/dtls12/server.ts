@@ -10,6 +10,7 @@ import {
   DTLS_1_2,
   EMPTY_RENEGOTIATION_INFO,
   EXT_CLIENT_CERTIFICATE_TYPE,
+  EXT_CONNECTION_ID,
   EXT_EC_POINT_FORMATS,
   EXT_ENCRYPT_THEN_MAC,
   EXT_EXTENDED_MASTER_SECRET,
@@ -56,7 +57,9 @@ import { decodeFinished } from './messages/finished.js';
 import {
   certificateTypeChoiceExtension,
   checkEcPointFormats,
+  connectionIdExtension,
   decodeCertificateTypeList,
+  decodeConnectionId,
   decodeSignatureAlgorithms,
   decodeSupportedGroups,
   ecPointFormatsExtension,
@@ -90,6 +93,8 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   session_cache?: SessionCache;
   /** Issue and accept session tickets (RFC 5077). */
   session_tickets?: { key: TicketKey; lifetime_s: number };
+  /** Accept a client's connection ID offer (RFC 9146) with this CID for the records it sends us; AEAD suites only. */
+  connection_id?: Uint8Array;
   /** Answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). */
   cookie: boolean;
   cookie_secret: Uint8Array;
@@ -339,7 +344,11 @@ export class Dtls12Server extends Dtls12Endpoint {
     this.master = saved.master_secret;
     this.sessionId = ch.session_id;
     const extensions = negotiated.extensions.filter(
-      (e) => e.type === EXT_RENEGOTIATION_INFO || e.type === EXT_MAX_FRAGMENT_LENGTH || (e.type === EXT_EXTENDED_MASTER_SECRET && saved.extended_master_secret),
+      (e) =>
+        e.type === EXT_RENEGOTIATION_INFO ||
+        e.type === EXT_MAX_FRAGMENT_LENGTH ||
+        e.type === EXT_CONNECTION_ID ||
+        (e.type === EXT_EXTENDED_MASTER_SECRET && saved.extended_master_secret),
     );
     const hello = this.handshakeItem(
       HandshakeType.server_hello,
@@ -363,6 +372,9 @@ export class Dtls12Server extends Dtls12Endpoint {
   private negotiate(ch: ClientHello): Negotiated {
     const o = this.serverOptions;
     const ext = (type: number) => ch.extensions.find((e) => e.type === type);
+    // Settled afresh by each ClientHello (the one after a cookie exchange may differ).
+    this.sendCid = undefined;
+    this.receiveCid = undefined;
     const groupsExt = ext(EXT_SUPPORTED_GROUPS);
     // RFC 8422 §4: without the extension the client is taken to support secp256r1.
     const clientGroups = groupsExt ? decodeSupportedGroups(groupsExt.data).map(groupByCode) : ['secp256r1' as const];
@@ -410,6 +422,15 @@ export class Dtls12Server extends Dtls12Endpoint {
     if (this.extendedMasterSecret) extensions.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
     if (mfl) extensions.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data });
     if (this.encryptThenMac) extensions.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
+    const cid = ext(EXT_CONNECTION_ID);
+    if (cid) {
+      const theirs = decodeConnectionId(cid.data, 'ClientHello connection_id');
+      if (o.connection_id && !isCbcSuite(suite)) {
+        extensions.push(connectionIdExtension(o.connection_id));
+        if (theirs.length > 0) this.sendCid = theirs;
+        if (o.connection_id.length > 0) this.receiveCid = o.connection_id;
+      }
+    }
     // RFC 8422 §5.2: answer ec_point_formats for an ECC suite when the client sent it.
     if (usesEcdhe(suite.key_exchange) && pointFormats) extensions.push(ecPointFormatsExtension());
     let clientCertificateType: CertificateTypeName = 'x509';

@@ -3,6 +3,7 @@ import {
   CertificateType,
   EC_POINT_FORMAT_UNCOMPRESSED,
   EXT_CLIENT_CERTIFICATE_TYPE,
+  EXT_CONNECTION_ID,
   EXT_EC_POINT_FORMATS,
   EXT_SERVER_CERTIFICATE_TYPE,
   EXT_SIGNATURE_ALGORITHMS,
@@ -86,4 +87,16 @@ export function decodeCertificateTypeChoice(data: Uint8Array, what: string): num
 
 export function certificateTypeByCode(code: number): CertificateTypeName | undefined {
   return typeName(code);
+}
+
+/** RFC 9146 §3: opaque cid<0..2^8-1>, the CID the sender wants in the records it receives. */
+export function connectionIdExtension(cid: Uint8Array): Extension {
+  return { type: EXT_CONNECTION_ID, data: new ByteWriter().vector(1, cid).finish() };
+}
+
+export function decodeConnectionId(data: Uint8Array, what: string): Uint8Array {
+  const rd = new ByteReader(data, what);
+  const cid = rd.vector(1, 'cid');
+  rd.end();
+  return cid;
 }
