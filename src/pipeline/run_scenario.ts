@@ -131,7 +131,14 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
   const lossless = <K extends 'bytes_on_air' | 'frames'>(k: K) => model.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d[k], 0), 0);
   const breakdown = (role: 'client' | 'server') => {
     const of = (k: keyof TrialResult['states']['client']) => mean(energies.map((e) => e[role].breakdown_mJ[k]));
-    return { cpu_active: of('cpu_active'), cpu_sleep: of('cpu_sleep'), radio_tx: of('radio_tx'), radio_rx: of('radio_rx') };
+    return {
+      cpu_active: of('cpu_active'),
+      cpu_sleep: of('cpu_sleep'),
+      radio_tx: of('radio_tx'),
+      radio_rx: of('radio_rx'),
+      radio_idle: of('radio_idle'),
+      radio_sleep: of('radio_sleep'),
+    };
   };
   const heap = { client: summariseHeap(transcript.memory, 'client'), server: summariseHeap(transcript.memory, 'server') };
   const ops = opReports(variant, transcript, model.flights.length);
@@ -155,6 +162,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
       jitter_ms: variant.link.jitter_ms,
       bitrate_bps: variant.link.bitrate_bps,
       mtu_bytes: variant.link.mtu_bytes,
+      radio_listen: variant.link.radio_listen,
+      duty_cycle: variant.link.duty_cycle,
     },
     timers: {
       client: { ...variant.client.timers },

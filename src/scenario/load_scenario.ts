@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
-import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
+import type { DeviceProfile, LinkProfile, ListenMode, StackProfile } from './profile_schemas.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
 import { configSchema, scenarioSchema, type LossSpec, type ScenarioConfig, type ScenarioFile, type VariantOverride } from './scenario_schema.js';
 import { parseOrThrow } from './zod_errors.js';
@@ -14,6 +14,9 @@ export interface LinkParameters {
   jitter_ms: number;
   bitrate_bps: number;
   mtu_bytes: number;
+  radio_listen: ListenMode;
+  /** Fraction of time each direction's sender may transmit; 1: no limit. */
+  duty_cycle: { client_to_server: number; server_to_client: number };
 }
 
 export interface RetransmissionTimers {
@@ -128,8 +131,21 @@ function resolveLoss(spec: LossSpec): DirectionalLoss {
   return { client_to_server: both, server_to_client: both };
 }
 
+function resolveDutyCycle(spec: ScenarioConfig['link']['duty_cycle'], profile: LinkProfile): LinkParameters['duty_cycle'] {
+  if (typeof spec === 'number') return { client_to_server: spec, server_to_client: spec };
+  if (spec) return spec;
+  return {
+    client_to_server: profile.duty_cycle?.client_to_server.value ?? 1,
+    server_to_client: profile.duty_cycle?.server_to_client.value ?? 1,
+  };
+}
+
 function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
   const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
+  if (config.link.bitrate_bps !== undefined && profile.framing === 'lorawan')
+    throw new InputError(
+      `${where}link.bitrate_bps: got ${config.link.bitrate_bps}, but link ${profile.id} (framing lorawan) takes its airtime from the spreading factor, bandwidth and coding rate; pick another lora-sfN profile instead`,
+    );
   const link: LinkParameters = {
     profile,
     loss: resolveLoss(config.link.loss ?? profile.loss.value),
@@ -137,6 +153,8 @@ function resolveVariant(name: string, config: ScenarioConfig, baseDir: string, w
     jitter_ms: config.link.jitter_ms ?? profile.jitter_ms.value,
     bitrate_bps: config.link.bitrate_bps ?? profile.bitrate_bps.value,
     mtu_bytes: config.link.mtu ?? profile.mtu_bytes.value,
+    radio_listen: config.link.radio_listen ?? profile.radio_listen,
+    duty_cycle: resolveDutyCycle(config.link.duty_cycle, profile),
   };
   if (link.mtu_bytes > profile.mtu_bytes.value)
     throw new InputError(

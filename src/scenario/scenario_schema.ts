@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
+import { LISTEN_MODES } from './profile_schemas.js';
 
 /**
  * The scenario file (YAML). Every object is strict: an unknown key is an error with a
@@ -63,6 +64,9 @@ export const lossSchema = z.union([
 ]);
 export type LossSpec = z.infer<typeof lossSchema>;
 
+/** A fraction of time in (0, 1]; 1 lifts the limit. */
+const dutyFraction = z.number().gt(0).max(1);
+
 export const linkSchema = z
   .object({
     /** A link profile id (profiles/links/ID.yaml) or a path. */
@@ -78,6 +82,10 @@ export const linkSchema = z
     bitrate_bps: z.number().positive().optional(),
     /** Largest datagram (UDP payload) the endpoints send; handshake messages are fragmented to fit. */
     mtu: z.number().int().min(64).max(65507).optional(),
+    /** always-on: the radio listens whenever it does not send; duty-cycled: only for what is addressed to it. Default: the profile's. */
+    radio_listen: z.enum(LISTEN_MODES).optional(),
+    /** Transmit duty cycle, both directions or per direction (1: no limit). Default: the profile's, else none. */
+    duty_cycle: z.union([dutyFraction, z.object({ client_to_server: dutyFraction, server_to_client: dutyFraction }).strict()]).optional(),
   })
   .strict();
 
