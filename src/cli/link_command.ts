@@ -10,6 +10,8 @@ interface LinkArgs {
   payload?: number;
   phyPayload?: number;
   from: EndpointRole;
+  dataLengthExtension: boolean;
+  coverage?: string;
   format: 'table' | 'json';
 }
 
@@ -22,12 +24,19 @@ function wholeNumberUpTo(flag: string, v: number, max: number, what: string): nu
 function framesFor(profile: LinkProfile, args: LinkArgs): { what: string; frames: LinkFrame[] } {
   if ((args.payload === undefined) === (args.phyPayload === undefined)) throw new InputError('give exactly one of --payload N (a datagram) and --phy-payload N (one PHY frame)');
   const bitrate = profile.bitrate_bps.value;
+  if (!args.dataLengthExtension && profile.framing !== 'ble') throw new InputError(`--no-data-length-extension: link ${profile.id} is not BLE`);
+  if (args.coverage !== undefined) {
+    const classes = Object.keys(profile.coverage?.classes ?? {});
+    if (!classes.includes(args.coverage))
+      throw new InputError(`--coverage: got ${JSON.stringify(args.coverage)}, expected ${classes.length > 0 ? `one of ${classes.map((c) => JSON.stringify(c)).join(', ')}` : `nothing: link ${profile.id} has no coverage classes (cellular only)`}`);
+  }
+  const opts = { from: args.from, data_length_extension: args.dataLengthExtension, ...(args.coverage !== undefined ? { coverage: args.coverage } : {}) };
   if (args.payload !== undefined) {
     const n = wholeNumberUpTo('--payload', args.payload, profile.mtu_bytes.value, `the largest datagram ${profile.id} carries`);
-    return { what: `one datagram of ${n} B`, frames: frameDatagram(profile, n, bitrate, args.from) };
+    return { what: `one datagram of ${n} B`, frames: frameDatagram(profile, n, bitrate, opts) };
   }
   const n = wholeNumberUpTo('--phy-payload', args.phyPayload!, maxPhyPayload(profile), `the largest PHY payload of ${profile.id}`);
-  return { what: `one PHY frame with a ${n}-B PHY payload`, frames: [phyFrame(profile, n, bitrate, args.from)] };
+  return { what: `one PHY frame with a ${n}-B PHY payload`, frames: [phyFrame(profile, n, bitrate, opts)] };
 }
 
 /** `handshake-sim link PROFILE --payload N | --phy-payload N`: how one datagram (or one PHY frame) goes on the air. */
@@ -39,7 +48,9 @@ export const linkCommand: CommandModule<object, LinkArgs> = {
       .positional('profile', { type: 'string', demandOption: true, describe: 'Link profile id or file path' })
       .option('payload', { type: 'number', requiresArg: true, describe: 'Datagram size in bytes (UDP payload)' })
       .option('phy-payload', { type: 'number', requiresArg: true, describe: 'Instead: one PHY frame with this PHY payload (802.15.4 PSDU, LoRa PHYPayload)' })
-      .option('from', { choices: ['client', 'server'] as const, default: 'client' as const, describe: 'Sender (LoRaWAN: the client is the end device; downlinks have no CRC)' })
+      .option('from', { choices: ['client', 'server'] as const, default: 'client' as const, describe: 'Sender (LoRaWAN: the client is the end device; downlinks have no CRC; cellular: uplink or downlink rate)' })
+      .option('data-length-extension', { type: 'boolean', default: true, describe: 'BLE: 251-byte LL payloads (--no-data-length-extension: 27)' })
+      .option('coverage', { type: 'string', requiresArg: true, describe: "Cellular: the coverage class (default: the profile's)" })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<LinkArgs>,
   handler: (args: ArgumentsCamelCase<LinkArgs>) => {
     const profile = loadProfile('link', args.profile, process.cwd(), 'PROFILE');

@@ -164,6 +164,15 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
       mtu_bytes: variant.link.mtu_bytes,
       radio_listen: variant.link.radio_listen,
       duty_cycle: variant.link.duty_cycle,
+      mac: model.link.arq
+        ? {
+            access: model.link.arq.access,
+            max_frame_retries: Number.isFinite(model.link.arq.max_frame_retries) ? model.link.arq.max_frame_retries : null,
+            connection_interval_ms: model.link.arq.connection?.interval_ms ?? null,
+          }
+        : null,
+      data_length_extension: variant.link.profile.framing === 'ble' ? (variant.link.framing.data_length_extension ?? true) : null,
+      coverage: variant.link.framing.coverage ?? null,
     },
     timers: {
       client: { ...variant.client.timers },

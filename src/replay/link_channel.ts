@@ -2,6 +2,7 @@ import type { EndpointRole } from '../crypto/ops.js';
 import { GilbertElliottChain, type LossProcess } from '../link/loss_model.js';
 import { ClassADownlink } from './class_a_downlink.js';
 import { silentUntil } from './duty_cycle.js';
+import { LinkArq } from './link_arq.js';
 import type { Prng } from './prng.js';
 import type { ReplayDatagram, ReplayModel } from './replay_model.js';
 
@@ -76,6 +77,7 @@ export class LinkChannel {
   private readonly chains: Record<EndpointRole, GilbertElliottChain | undefined>;
   private readonly listensPerFrame: boolean;
   private readonly classA: ClassADownlink | null;
+  private readonly arq: LinkArq | null;
 
   constructor(
     private readonly model: ReplayModel,
@@ -85,12 +87,14 @@ export class LinkChannel {
     requestPull: PullRequestFn,
     private readonly trace?: TraceEntry[],
     private readonly frameLog?: FrameLogEntry[],
+    macRng?: Prng,
   ) {
     // Bursty directions run a Gilbert–Elliott chain frame by frame.
     const chainFor = (p: LossProcess) => (p.model === 'gilbert-elliott' ? new GilbertElliottChain(p, lossRng) : undefined);
     this.chains = { client: chainFor(model.loss.client_to_server), server: chainFor(model.loss.server_to_client) };
     this.listensPerFrame = model.link.listen === 'duty-cycled';
     this.classA = model.link.class_a ? new ClassADownlink(this, model.link.class_a, requestPull) : null;
+    this.arq = model.link.arq && macRng ? new LinkArq(model.link.arq, this, macRng) : null;
   }
 
   /**
@@ -139,11 +143,27 @@ export class LinkChannel {
     return end;
   }
 
-  /** Frame by frame: each frame waits for the sender's radio and duty-cycle budget. */
+  /**
+   * Frame by frame: each frame waits for the sender's radio and duty-cycle budget; with the
+   * link's own acknowledgements, a frame is lost only when its last retry is.
+   */
   private sendFrames(who: EndpointRole, d: ReplayDatagram, ref: DatagramRef, ready: number): number {
     let t = ready;
     let first = -1;
     let delivered = true;
+    if (this.arq) {
+      let received = t;
+      for (let k = 0; k < d.frames; k++) {
+        if (first < 0) first = this.nextStart(who, t);
+        const r = this.arq.send(who, t, d.frame_airtime_ms[k]!, d.frame_bytes[k]!);
+        if (!r.arrived) delivered = false;
+        received = r.received_at;
+        t = r.end;
+      }
+      if (delivered) this.deliverAt(received + this.delay(), other(who), ref);
+      this.trace?.push({ time_ms: first, from: who, ...ref, delivered });
+      return t;
+    }
     for (let k = 0; k < d.frames; k++) {
       const airtime = d.frame_airtime_ms[k]!;
       const start = this.nextStart(who, t);
@@ -214,10 +234,21 @@ export class LinkChannel {
     c.bytes_on_air += bytes;
   }
 
-  /** Radio times up to `total_ms` (receive windows that open later are not counted). */
+  /**
+   * Radio times up to `total_ms` (receive windows that open later are not counted). A BLE link
+   * also keeps its connection events going when it has nothing to send: per idle event each
+   * side sends one empty packet and receives the other's, T_IFS apart.
+   */
   radioTimes(who: EndpointRole, total_ms: number): RadioTimes {
     const r = this.radio[who];
     const windows = who === 'client' && this.classA ? this.classA.listened_ms(total_ms) : 0;
-    return { tx_ms: r.tx_ms, rx_ms: r.rx_ms + windows, idle_ms: r.idle_ms };
+    const idleEvents = this.arq ? this.arq.idleEvents(total_ms) : 0;
+    const arq = this.model.link.arq;
+    const empty_ms = arq ? arq.ack.airtime_ms : 0;
+    return {
+      tx_ms: r.tx_ms + idleEvents * empty_ms,
+      rx_ms: r.rx_ms + windows + idleEvents * empty_ms,
+      idle_ms: r.idle_ms + idleEvents * (arq ? arq.turnaround_ms : 0),
+    };
   }
 }

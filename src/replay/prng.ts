@@ -11,7 +11,8 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-export const STREAM = { loss: 1, jitter: 2 } as const;
+/** Independent streams per trial: loss, delay jitter, and the link layer's own draws (backoffs, BLE event phase). */
+export const STREAM = { loss: 1, jitter: 2, mac: 3 } as const;
 
 /** sfc32 (Chris Doty-Humphrey's Small Fast Chaotic PRNG): fast, passes PractRand to 2^40+. */
 export class Prng {

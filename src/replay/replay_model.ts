@@ -5,6 +5,8 @@ import { loraPhyFrame, loraModulation, lorawanFrameOverhead } from '../link/lora
 import { loraSymbol_ms } from '../link/lora_time_on_air.js';
 import type { ResolvedEndpoint, ResolvedVariant } from '../scenario/load_scenario.js';
 import type { ListenMode } from '../scenario/profile_schemas.js';
+import { arqModel } from './arq_model.js';
+import type { ArqModel } from './link_arq.js';
 import { describeDatagram } from '../transcript/describe_datagram.js';
 import type { Transcript } from '../transcript/types.js';
 import type { DirectionalLoss, LossProcess } from '../link/loss_model.js';
@@ -44,6 +46,8 @@ export interface LinkBehaviour {
   /** Fraction of time each sender may transmit (1: no limit). */
   duty_cycle: Record<EndpointRole, number>;
   class_a: ClassAModel | null;
+  /** The link's own acknowledgements and retries, when on. */
+  arq: ArqModel | null;
 }
 
 export interface ReplayFlight {
@@ -137,7 +141,14 @@ function classAModel(variant: ResolvedVariant): ClassAModel | null {
 function linkBehaviour(variant: ResolvedVariant): LinkBehaviour {
   const duty_cycle = { client: variant.link.duty_cycle.client_to_server, server: variant.link.duty_cycle.server_to_client };
   const class_a = classAModel(variant);
-  return { per_frame: class_a !== null || duty_cycle.client < 1 || duty_cycle.server < 1, listen: variant.link.radio_listen, duty_cycle, class_a };
+  const arq = arqModel(variant.link);
+  return {
+    per_frame: class_a !== null || arq !== null || duty_cycle.client < 1 || duty_cycle.server < 1,
+    listen: variant.link.radio_listen,
+    duty_cycle,
+    class_a,
+    arq,
+  };
 }
 
 /** For Bernoulli loss, the chance all `frames` arrive; a Gilbert–Elliott chain decides per frame instead. */
@@ -155,7 +166,7 @@ export function buildReplayModel(variant: ResolvedVariant, transcript: Transcrip
       arms_timer: f.arms_timer,
       stateless: f.stateless,
       datagrams: f.datagrams.map((d) => {
-        const frames = frameDatagram(variant.link.profile, d.length, variant.link.bitrate_bps, f.from);
+        const frames = frameDatagram(variant.link.profile, d.length, variant.link.bitrate_bps, { ...variant.link.framing, from: f.from });
         return {
           frames: frames.length,
           records: describeDatagram(d).records,

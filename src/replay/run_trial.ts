@@ -103,6 +103,7 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     (time, after, yielded) => queue.push(time, { kind: 'pull', after, yielded }),
     trace,
     frameLog,
+    model.link.arq ? new Prng(seed, trial, STREAM.mac) : undefined,
   );
   const ep: Record<EndpointRole, EndpointState> = {
     client: newState(model.client, 2),

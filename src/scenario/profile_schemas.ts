@@ -136,7 +136,14 @@ export const stackProfileSchema = z
   .strict();
 export type StackProfile = z.infer<typeof stackProfileSchema>;
 
-export const FRAMINGS = ['none', 'ieee802154-6lowpan', 'lorawan'] as const;
+export const FRAMINGS = ['none', 'ieee802154-6lowpan', 'lorawan', 'ble', 'fsk', 'wifi', 'cellular'] as const;
+
+/**
+ * How a sender gets the channel for each attempt when the link acknowledges and retries its own
+ * frames: unslotted CSMA-CA (IEEE 802.15.4), BLE connection events, or the 802.11 DCF.
+ */
+export const MAC_ACCESS = ['csma-ca', 'connection-events', 'dcf'] as const;
+export type MacAccess = (typeof MAC_ACCESS)[number];
 
 /** A fraction of time in (0, 1]: 1 means no limit. */
 const fractionFigure = figureSchema.refine((f) => f.value > 0 && f.value <= 1, { message: 'a fraction in (0, 1]', path: ['value'] });
@@ -188,6 +195,26 @@ export const linkProfileSchema = z
         rx_window_symbols: positiveFigure,
         /** Duty cycle of the sub-band RX2 uses (EU868: 869.525 MHz, 10 %). */
         rx2_duty_cycle: fractionFigure,
+      })
+      .strict()
+      .optional(),
+    /**
+     * The link layer's own acknowledgements and retries (README "Link"): how a sender gets the
+     * channel, whether it is on unless a scenario says otherwise, and its timing figures.
+     */
+    mac: z
+      .object({
+        access: z.enum(MAC_ACCESS),
+        on_by_default: z.boolean(),
+        timing: z.record(z.string(), nonNegativeFigure),
+      })
+      .strict()
+      .optional(),
+    /** Cellular: rates and latency per coverage class; the scenario picks one (link.coverage). */
+    coverage: z
+      .object({
+        default: z.string().min(1),
+        classes: z.record(z.string(), z.object({ uplink_bps: positiveFigure, downlink_bps: positiveFigure, latency_ms: nonNegativeFigure }).strict()),
       })
       .strict()
       .optional(),

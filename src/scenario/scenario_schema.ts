@@ -86,6 +86,23 @@ export const linkSchema = z
     radio_listen: z.enum(LISTEN_MODES).optional(),
     /** Transmit duty cycle, both directions or per direction (1: no limit). Default: the profile's, else none. */
     duty_cycle: z.union([dutyFraction, z.object({ client_to_server: dutyFraction, server_to_client: dutyFraction }).strict()]).optional(),
+    /** The link layer's own acknowledgements and retries (802.15.4 MAC; BLE and Wi-Fi have them on). Default: the profile's. */
+    mac: z
+      .object({
+        acks: z.boolean(),
+        /** Retries after the first attempt (802.15.4 macMaxFrameRetries, 0..7). Default: the profile's. */
+        max_frame_retries: z.number().int().min(0).max(7).optional(),
+        /** Probability that a CSMA-CA clear channel assessment finds the channel busy. Default: the profile's (0). */
+        cca_busy: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** BLE connection interval: 7.5 ms to 4 s in steps of 1.25 ms. Default: the profile's. */
+    connection_interval_ms: z.number().min(7.5).max(4000).optional(),
+    /** BLE Data Length Extension: LL payloads of up to 251 bytes instead of 27. Default: on. */
+    data_length_extension: z.boolean().optional(),
+    /** Cellular coverage class (the profile lists them). Default: the profile's. */
+    coverage: z.string().min(1).optional(),
   })
   .strict();
 

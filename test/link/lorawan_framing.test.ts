@@ -96,7 +96,7 @@ describe('LoRaWAN framing of a datagram', () => {
       const p = lora(sf);
       const n = p.frame!.max_app_payload_bytes!.value;
       for (const payload of [1, 20, n]) {
-        const frames = frameDatagram(p, payload, 0, 'client');
+        const frames = frameDatagram(p, payload, 0, { from: 'client' });
         expect(frames).toHaveLength(1);
         expect(frames[0]!.phy_payload_bytes).toBe(OVERHEAD + payload);
         expect(frames[0]!.bytes_on_air).toBe(OVERHEAD + payload + 2); // + uplink CRC
@@ -113,7 +113,7 @@ describe('LoRaWAN framing of a datagram', () => {
     [9, 1232, [...new Array<number>(10).fill(115), 1 + 1232 - 10 * 114]], // 10 full pieces + 92
     [7, 243, [242, 3]], // N = 242: 241 + 2
   ] as const)('SF%i, %i B -> FRMPayloads %j', (sf, payload, frm) => {
-    const frames = frameDatagram(lora(sf), payload, 0, 'client');
+    const frames = frameDatagram(lora(sf), payload, 0, { from: 'client' });
     const pieces = frames.map((f) => f.phy_payload_bytes - OVERHEAD);
     expect(pieces).toEqual(frm);
     // Every piece carries a 1-byte fragment header; the data adds up to the datagram.
@@ -126,8 +126,8 @@ describe('LoRaWAN framing of a datagram', () => {
   it('downlinks carry no payload CRC (LoRaWAN 1.0.x section 3.2): fewer bytes counted, shorter or equal airtime', () => {
     const p = lora(9);
     for (const payload of [1, 13, 50, 115, 300]) {
-      const up = frameDatagram(p, payload, 0, 'client');
-      const down = frameDatagram(p, payload, 0, 'server');
+      const up = frameDatagram(p, payload, 0, { from: 'client' });
+      const down = frameDatagram(p, payload, 0, { from: 'server' });
       expect(down.map((f) => f.phy_payload_bytes)).toEqual(up.map((f) => f.phy_payload_bytes));
       down.forEach((f, i) => {
         expect(f.bytes_on_air).toBe(up[i]!.bytes_on_air - 2);
@@ -137,6 +137,6 @@ describe('LoRaWAN framing of a datagram', () => {
     }
     // A 26-byte PHY payload at SF9: (208 - 36 + 28 + 16) / 36 -> 6 blocks with CRC and
     // (208 - 36 + 28) / 36 -> 6 without: 8 + 30 = 38 symbols either way, (12.25 + 38) x 4.096 = 205.824 ms.
-    expect(frameDatagram(p, 13, 0, 'server')[0]!.airtime_ms).toBeCloseTo(205.824, 9);
+    expect(frameDatagram(p, 13, 0, { from: 'server' })[0]!.airtime_ms).toBeCloseTo(205.824, 9);
   });
 });
