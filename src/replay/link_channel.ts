@@ -59,13 +59,14 @@ export const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'serve
 
 /**
  * The link between the two endpoints during one trial: it puts datagrams on the air frame by
- * frame, decides which frames are lost, applies airtime, duty-cycle waits and (LoRaWAN) the
- * class A receive windows, and tells the trial when a whole datagram arrives. It owns the
- * link-level counters and the radio times the energy model needs.
+ * frame, decides which frames are lost, applies airtime, duty-cycle waits, the link's own
+ * acknowledgements and retries (LinkArq) and the LoRaWAN class A receive windows
+ * (ClassADownlink), and tells the trial when a whole datagram arrives. It owns the link-level
+ * counters and the radio times the energy model needs.
  *
- * Two paths. Without duty cycle or receive windows a datagram's frames go out back to back and
- * one draw decides its fate (Bernoulli loss: (1 - p)^frames), the fast path. Otherwise every
- * frame waits for its turn and draws its own loss.
+ * Two paths. Without duty cycle, receive windows or link ACKs, a datagram's frames go out back
+ * to back and one draw decides its fate (Bernoulli loss: (1 - p)^frames), the fast path.
+ * Otherwise every frame waits for its turn and draws its own loss.
  */
 export class LinkChannel {
   readonly counters: Record<EndpointRole, FrameCounters> = { client: { frames: 0, bytes_on_air: 0 }, server: { frames: 0, bytes_on_air: 0 } };
