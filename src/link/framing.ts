@@ -1,62 +1,82 @@
 import { InputError } from '../scenario/errors.js';
 import type { LinkProfile } from '../scenario/profile_schemas.js';
+import { bleFrames, blePhyFrame, maxLlPayload } from './ble_framing.js';
+import { cellularFrames } from './cellular_framing.js';
+import type { FramingOptions } from './framing_options.js';
+import { fskFrames, fskPhyFrame } from './fsk_framing.js';
+import { ieee802154Frames, ieee802154PhyFrame } from './ieee802154_framing.js';
+import { airtime_ms, type LinkFrame } from './link_frame.js';
+import { loraPhyFrame, lorawanFrames } from './lorawan_framing.js';
+import { frameField } from './profile_fields.js';
+import { wifiFrames, wifiPhyFrame } from './wifi_framing.js';
 
-/** One link-layer frame of a datagram: every header counted. */
-export interface LinkFrame {
-  bytes_on_air: number;
-  airtime_ms: number;
-}
-
-export function airtime_ms(bytes: number, bitrate_bps: number): number {
-  return (bytes * 8 * 1000) / bitrate_bps;
-}
-
-function frameField(profile: LinkProfile, key: string): number {
-  const f = profile.frame?.[key];
-  if (!f) throw new InputError(`link profile ${profile.id}: frame.${key} is missing; framing ${profile.framing} needs it`);
-  return f.value;
-}
-
-/**
- * IEEE 802.15.4 frames carrying one UDP datagram through 6LoWPAN (RFC 4944, RFC 6282).
- * Unfragmented when IPHC + UDP NHC + payload fit one MAC payload; otherwise FRAG1 carries
- * the compressed headers and the first payload bytes, FRAGNs the rest. Fragment offsets
- * count 8-byte units of the *uncompressed* IPv6 packet, so every fragment but the last
- * covers a multiple of 8 uncompressed bytes.
- */
-function ieee802154Frames(profile: LinkProfile, payload: number, bitrate: number): LinkFrame[] {
-  const phy = frameField(profile, 'shr_bytes') + frameField(profile, 'phr_bytes');
-  const maxPsdu = frameField(profile, 'max_psdu_bytes');
-  const mac = frameField(profile, 'mac_header_bytes') + frameField(profile, 'fcs_bytes');
-  const iphc = frameField(profile, 'iphc_udp_bytes');
-  const uncompressed = frameField(profile, 'ipv6_udp_uncompressed_bytes');
-  const frag1 = frameField(profile, 'frag1_header_bytes');
-  const fragn = frameField(profile, 'fragn_header_bytes');
-  const room = maxPsdu - mac;
-  const frame = (macPayload: number): LinkFrame => {
-    const bytes = phy + mac + macPayload;
-    return { bytes_on_air: bytes, airtime_ms: airtime_ms(bytes, bitrate) };
-  };
-
-  if (iphc + payload <= room) return [frame(iphc + payload)];
-
-  const firstChunk = Math.floor((room - frag1 - iphc + uncompressed) / 8) * 8 - uncompressed;
-  const nextChunk = Math.floor((room - fragn) / 8) * 8;
-  if (firstChunk <= 0 || nextChunk <= 0) throw new InputError(`link profile ${profile.id}: frames too small to fragment a datagram`);
-  const frames = [frame(frag1 + iphc + firstChunk)];
-  for (let left = payload - firstChunk; left > 0; left -= nextChunk) frames.push(frame(fragn + Math.min(left, nextChunk)));
-  return frames;
-}
+export { airtime_ms, type LinkFrame } from './link_frame.js';
+export type { FramingOptions } from './framing_options.js';
 
 /**
  * The frames one datagram of `payload` bytes takes on the link. Framing 'none' is a plain
- * transport: the datagram itself, no link headers modelled.
+ * transport: the datagram itself, no link headers modelled. LoRa ignores `bitrate_bps`: its
+ * airtime follows from the modulation (spreading factor, bandwidth, coding rate), and cellular
+ * links' from the coverage class. `opts.from` matters where the two directions differ.
  */
-export function frameDatagram(profile: LinkProfile, payload: number, bitrate_bps: number): LinkFrame[] {
+export function frameDatagram(profile: LinkProfile, payload: number, bitrate_bps: number, opts: FramingOptions = {}): LinkFrame[] {
+  const from = opts.from ?? 'client';
   switch (profile.framing) {
     case 'none':
-      return [{ bytes_on_air: payload, airtime_ms: airtime_ms(payload, bitrate_bps) }];
+      return [{ phy_payload_bytes: payload, bytes_on_air: payload, airtime_ms: airtime_ms(payload, bitrate_bps) }];
     case 'ieee802154-6lowpan':
       return ieee802154Frames(profile, payload, bitrate_bps);
+    case 'lorawan':
+      return lorawanFrames(profile, payload, from);
+    case 'ble':
+      return bleFrames(profile, payload, bitrate_bps, opts.data_length_extension ?? true);
+    case 'fsk':
+      return fskFrames(profile, payload, bitrate_bps);
+    case 'wifi':
+      return wifiFrames(profile, payload, bitrate_bps);
+    case 'cellular':
+      return cellularFrames(profile, payload, from, opts.coverage);
+  }
+}
+
+/** One PHY frame whose PHY payload (PSDU, LoRa PHYPayload, ...) is `phyPayload_bytes`, whatever the upper layers. */
+export function phyFrame(profile: LinkProfile, phyPayload_bytes: number, bitrate_bps: number, opts: FramingOptions = {}): LinkFrame {
+  switch (profile.framing) {
+    case 'none':
+    case 'cellular':
+      return { phy_payload_bytes: phyPayload_bytes, bytes_on_air: phyPayload_bytes, airtime_ms: airtime_ms(phyPayload_bytes, bitrate_bps) };
+    case 'ieee802154-6lowpan':
+      return ieee802154PhyFrame(profile, phyPayload_bytes, bitrate_bps);
+    case 'lorawan':
+      return loraPhyFrame(profile, phyPayload_bytes, opts.from ?? 'client');
+    case 'ble': {
+      // The PHY payload of a BLE packet is its PDU: header + LL payload + MIC.
+      const fixed = frameField(profile, 'pdu_header_bytes') + frameField(profile, 'mic_bytes');
+      if (phyPayload_bytes < fixed) throw new InputError(`--phy-payload: got ${phyPayload_bytes}, but a PDU of ${profile.id} has ${fixed} bytes of header and MIC at least`);
+      return blePhyFrame(profile, phyPayload_bytes - fixed, bitrate_bps);
+    }
+    case 'fsk':
+      return fskPhyFrame(profile, phyPayload_bytes, bitrate_bps);
+    case 'wifi':
+      return wifiPhyFrame(profile, phyPayload_bytes, bitrate_bps);
+  }
+}
+
+/** The largest PHY payload one frame of this link carries (for `phyFrame`). */
+export function maxPhyPayload(profile: LinkProfile): number {
+  switch (profile.framing) {
+    case 'none':
+      return profile.mtu_bytes.value;
+    case 'ieee802154-6lowpan':
+      return frameField(profile, 'max_psdu_bytes');
+    case 'lorawan':
+      return frameField(profile, 'max_phy_payload_bytes');
+    case 'ble':
+      return frameField(profile, 'pdu_header_bytes') + maxLlPayload(profile, true) + frameField(profile, 'mic_bytes');
+    case 'fsk':
+      return frameField(profile, 'max_payload_bytes');
+    case 'wifi':
+    case 'cellular':
+      return profile.mtu_bytes.value;
   }
 }

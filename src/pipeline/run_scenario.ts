@@ -137,18 +137,27 @@ function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server',
   });
 }
 
-function trafficReport(from: 'client' | 'server', results: TrialResult[], model: ReplayModel): TrafficReport {
+function trafficReport(from: 'client' | 'server', results: TrialResult[], lossless: TrialResult): TrafficReport {
   const key = from === 'client' ? 'client_to_server' : 'server_to_client';
-  const sent = model.flights.filter((f) => f.from === from).flatMap((f) => f.datagrams);
-  const lossless = (f: (d: ReplayModel['flights'][number]['datagrams'][number]) => number) => sent.reduce((n, d) => n + f(d), 0);
-  const level = (k: keyof TrialResult['traffic']['client_to_server'], once: number) => ({ ...meanAndP95(results.map((r) => r.traffic[key][k])), lossless: once });
+  const level = (k: keyof TrialResult['traffic']['client_to_server']) => ({ ...meanAndP95(results.map((r) => r.traffic[key][k])), lossless: lossless.traffic[key][k] });
   return {
-    records: level('records', lossless((d) => d.records)),
-    datagrams: level('datagrams', sent.length),
-    datagram_bytes: level('datagram_bytes', lossless((d) => d.bytes)),
-    frames: level('frames', lossless((d) => d.frames)),
-    bytes_on_air: level('bytes_on_air', lossless((d) => d.bytes_on_air)),
+    records: level('records'),
+    datagrams: level('datagrams'),
+    datagram_bytes: level('datagram_bytes'),
+    frames: level('frames'),
+    bytes_on_air: level('bytes_on_air'),
   };
+}
+
+/**
+ * One trial of the model without any loss: what `lossless` reports. It includes what the link
+ * adds even then (acknowledgements, LoRaWAN empty uplinks), and whatever a timer shorter than the
+ * link's delays makes the endpoints send again.
+ */
+function losslessTrial(model: ReplayModel, seed: number): TrialResult {
+  const none = { model: 'bernoulli' as const, frame_loss: 0 };
+  const flights = model.flights.map((f) => ({ ...f, datagrams: f.datagrams.map((d) => ({ ...d, delivery_probability: 1 })) }));
+  return runTrial({ ...model, flights, loss: { client_to_server: none, server_to_client: none } }, seed, 0);
 }
 
 /** Stages 2 and 3: replay the transcript `trials` times over the link, then summarise. */
@@ -165,7 +174,7 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
   const resumed: TrialResult[][] = resumedModels.map(() => []);
   for (let t = 0; t < trials; t++) {
     results.push(runTrial(model, seed, t));
-    resumedModels.forEach((m, k) => resumed[k]!.push(runTrial(m, seed, t, undefined, k + 1)));
+    resumedModels.forEach((m, k) => resumed[k]!.push(runTrial(m, seed, t, undefined, undefined, k + 1)));
     if (onProgress && (t + 1) % 1000 === 0) onProgress(variant.name, t + 1, trials);
   }
 
@@ -175,10 +184,17 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
   });
   const energies = results.map((r) => energyOf(model, r));
   const pick = (f: (r: TrialResult) => number) => results.map(f);
-  const lossless = <K extends 'bytes_on_air' | 'frames'>(k: K) => model.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d[k], 0), 0);
+  const lossless = losslessTrial(model, seed);
   const breakdown = (role: 'client' | 'server') => {
     const of = (k: keyof TrialResult['states']['client']) => mean(energies.map((e) => e[role].breakdown_mJ[k]));
-    return { cpu_active: of('cpu_active'), cpu_sleep: of('cpu_sleep'), radio_tx: of('radio_tx'), radio_rx: of('radio_rx') };
+    return {
+      cpu_active: of('cpu_active'),
+      cpu_sleep: of('cpu_sleep'),
+      radio_tx: of('radio_tx'),
+      radio_rx: of('radio_rx'),
+      radio_idle: of('radio_idle'),
+      radio_sleep: of('radio_sleep'),
+    };
   };
   const heap = { client: summariseHeap(transcript.memory, 'client'), server: summariseHeap(transcript.memory, 'server') };
   const ops = opReports(variant, transcript, model.flights.length);
@@ -202,6 +218,17 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
       jitter_ms: variant.link.jitter_ms,
       bitrate_bps: variant.link.bitrate_bps,
       mtu_bytes: variant.link.mtu_bytes,
+      radio_listen: variant.link.radio_listen,
+      duty_cycle: variant.link.duty_cycle,
+      mac: model.link.arq
+        ? {
+            access: model.link.arq.access,
+            max_frame_retries: Number.isFinite(model.link.arq.max_frame_retries) ? model.link.arq.max_frame_retries : null,
+            connection_interval_ms: model.link.arq.connection?.interval_ms ?? null,
+          }
+        : null,
+      data_length_extension: variant.link.profile.framing === 'ble' ? (variant.link.framing.data_length_extension ?? true) : null,
+      coverage: variant.link.framing.coverage ?? null,
     },
     timers: {
       client: { ...variant.client.timers },
@@ -224,13 +251,13 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     },
     energy_breakdown_mJ: { client: breakdown('client'), server: breakdown('server') },
     supply_V: { client: model.client.supply_V, server: model.server.supply_V },
-    bytes_on_air: { ...meanAndP95(pick((r) => r.bytes_on_air)), lossless: lossless('bytes_on_air') },
+    bytes_on_air: { ...meanAndP95(pick((r) => r.bytes_on_air)), lossless: lossless.bytes_on_air },
     datagrams: {
       ...meanAndP95(pick((r) => r.datagrams_sent)),
-      lossless: model.flights.reduce((n, f) => n + f.datagrams.length, 0),
+      lossless: lossless.datagrams_sent,
     },
-    frames: { ...meanAndP95(pick((r) => r.frames_sent)), lossless: lossless('frames') },
-    traffic: { client_to_server: trafficReport('client', results, model), server_to_client: trafficReport('server', results, model) },
+    frames: { ...meanAndP95(pick((r) => r.frames_sent)), lossless: lossless.frames_sent },
+    traffic: { client_to_server: trafficReport('client', results, lossless), server_to_client: trafficReport('server', results, lossless) },
     retransmissions: meanAndP95(pick((r) => r.retransmissions)),
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
@@ -283,7 +310,7 @@ function resumptionReport(
     energy_mJ: { client: meanAndP95(all.map((x) => x.e.client.energy_mJ)), server: meanAndP95(all.map((x) => x.e.server.energy_mJ)) },
     bytes_on_air: {
       ...meanAndP95(all.map((x) => x.t.bytes_on_air)),
-      lossless: first.flights.reduce((n, f) => n + f.datagrams.reduce((m, d) => m + d.bytes_on_air, 0), 0),
+      lossless: losslessTrial(first, 0).bytes_on_air,
     },
     retransmissions: meanAndP95(all.map((x) => x.t.retransmissions)),
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },

@@ -14,6 +14,9 @@ export function captureTrial(variant: ResolvedVariant, seed: number, trial: numb
   const model = buildReplayModel(variant, transcript);
   const trace: TraceEntry[] = [];
   runTrial(model, seed, trial, trace);
+  // In send-time order: a link that holds datagrams back (LoRaWAN downlinks waiting for a
+  // receive window) reports them when they finally go out. The sort is stable.
+  trace.sort((a, b) => a.time_ms - b.time_ms);
   const pcap = writePcap(
     trace.map((e) => ({ time_ms: e.time_ms, from: e.from, payload: transcript.flights[e.flight - 1]!.datagrams[e.datagram]! })),
   );

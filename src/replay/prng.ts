@@ -11,8 +11,9 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-export const STREAM = { loss: 1, jitter: 2 } as const;
-/** Room left between connections' stream numbers for purposes added later. */
+/** Independent streams per trial: loss, delay jitter, and the link layer's own draws (backoffs, BLE event phase). */
+export const STREAM = { loss: 1, jitter: 2, mac: 3 } as const;
+/** Room left between connections' stream numbers (full handshake, then each resumption) for purposes added later. */
 export const STREAMS_PER_CONNECTION = 16;
 
 /** sfc32 (Chris Doty-Humphrey's Small Fast Chaotic PRNG): fast, passes PractRand to 2^40+. */

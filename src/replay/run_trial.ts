@@ -1,16 +1,19 @@
 import type { EndpointRole } from '../crypto/ops.js';
 import { EventQueue } from './event_queue.js';
-import { GilbertElliottChain, type LossProcess } from '../link/loss_model.js';
+import { LinkChannel, other, type FrameLogEntry, type TraceEntry } from './link_channel.js';
 import { Prng, STREAM, STREAMS_PER_CONNECTION } from './prng.js';
 import type { EndpointModel, ReplayModel } from './replay_model.js';
 
+export type { FrameLogEntry, TraceEntry } from './link_channel.js';
+
 /** Time each endpoint spent in each state during one trial (the energy model's input). */
 export interface StateTimes_ms {
-  /** Crypto work: the CPU computing, or waiting on an accelerator or a secure element. */
   cpu_active: number;
   cpu_sleep: number;
   radio_tx: number;
   radio_rx: number;
+  radio_idle: number;
+  radio_sleep: number;
 }
 
 /** What one direction put on the link during a trial, at three levels, retransmissions included. */
@@ -20,7 +23,7 @@ export interface DirectionTraffic {
   /** UDP payload bytes: the records with their headers. */
   datagram_bytes: number;
   frames: number;
-  /** Link frames with every header. */
+  /** Link frames with every header (and link-level frames that carry no datagram, such as LoRaWAN empty uplinks). */
   bytes_on_air: number;
 }
 
@@ -39,21 +42,26 @@ export interface TrialResult {
   work_mA_ms: Record<EndpointRole, number>;
 }
 
-/** One transmission of a datagram, for a capture of the trial (pcap export). */
-export interface TraceEntry {
-  /** When the datagram starts to go out. */
-  time_ms: number;
-  from: EndpointRole;
-  flight: number;
-  datagram: number;
-  /** Whether it reached the peer. */
-  delivered: boolean;
-}
-
 type Event =
   | { kind: 'arrive'; to: EndpointRole; flight: number; datagram: number; copy: number }
   | { kind: 'processed'; at: EndpointRole; flight: number }
-  | { kind: 'timer'; at: EndpointRole; generation: number };
+  | { kind: 'timer'; at: EndpointRole; generation: number }
+  /** The link held a flight back; the stack writes it now if it is still its current flight. */
+  | ({ kind: 'write'; at: EndpointRole; flight: number } & Sending)
+  /** LoRaWAN: the end device learnt that downlinks are pending (the channel decides what to do). */
+  | { kind: 'pull'; after: number; yielded: boolean };
+
+/** How a flight goes out: whether it counts as a retransmission, and whether its timer starts once it is out. */
+interface Sending {
+  retransmission: boolean;
+  arm: boolean;
+}
+// The four ways, allocated once (the replay loop runs millions of times).
+const SENDING: Record<'first' | 'again', Record<'arm' | 'noArm', Sending>> = {
+  first: { arm: { retransmission: false, arm: true }, noArm: { retransmission: false, arm: false } },
+  again: { arm: { retransmission: true, arm: true }, noArm: { retransmission: true, arm: false } },
+};
+const sending = (retransmission: boolean, arm: boolean): Sending => SENDING[retransmission ? 'again' : 'first'][arm ? 'arm' : 'noArm'];
 
 interface EndpointState {
   model: EndpointModel;
@@ -61,40 +69,55 @@ interface EndpointState {
   expecting: number;
   /** Index of the last flight it sent (0: none). */
   lastSent: number;
+  /** The flight it wants on the air now (it may still be waiting for the link). */
+  current: number;
+  /** A flight waiting for the link to let it write (0: none). */
+  deferred: number;
   timeout_ms: number;
   timerGeneration: number;
   cpuFree: number;
-  radioFree: number;
   cpuBusy_ms: number;
+  /** Charge of that work at each op's engine current (CPU, accelerator, secure element). */
   cpuCharge_mA_ms: number;
-  radioTx_ms: number;
   /** The stack gave up on the handshake and ignores everything since. */
   abandoned: boolean;
 }
-
-const other = (r: EndpointRole): EndpointRole => (r === 'client' ? 'server' : 'client');
 
 /**
  * One handshake over the lossy link, as a discrete-event simulation (RFC 6347 §4.2.4):
  * whole-flight retransmission on a doubling timer, a receiver that answers a repeated
  * previous flight by resending its own, a stateless HelloVerifyRequest, half-duplex radios
- * that send one datagram after another, and CPU time per step from the priced transcript.
+ * that send one datagram after another, and CPU time per step from the priced transcript. The
+ * link itself (airtime, loss, duty cycle, LoRaWAN receive windows) is the LinkChannel's job.
+ * `trace` collects every datagram sent, `frameLog` every frame of a frame-by-frame link.
  */
-export function runTrial(model: ReplayModel, seed: number, trial: number, trace?: TraceEntry[], connection = 0): TrialResult {
+export function runTrial(
+  model: ReplayModel,
+  seed: number,
+  trial: number,
+  trace?: TraceEntry[],
+  frameLog?: FrameLogEntry[],
+  connection = 0,
+): TrialResult {
   // Common random numbers: trial t of every variant starts from the same draws, so variants
   // compared side by side differ by their configuration rather than by luck. Each connection
   // of a trial (the full handshake, then each resumption) draws from streams of its own.
-  const lossRng = new Prng(seed, trial, STREAM.loss + STREAMS_PER_CONNECTION * connection);
-  const jitterRng = new Prng(seed, trial, STREAM.jitter + STREAMS_PER_CONNECTION * connection);
-  // Bursty directions run a Gilbert–Elliott chain frame by frame; Bernoulli ones draw per datagram.
-  const chainFor = (p: LossProcess) => (p.model === 'gilbert-elliott' ? new GilbertElliottChain(p, lossRng) : undefined);
-  const chains: Record<EndpointRole, GilbertElliottChain | undefined> = {
-    client: chainFor(model.loss.client_to_server),
-    server: chainFor(model.loss.server_to_client),
-  };
+  const stream = (s: number) => s + STREAMS_PER_CONNECTION * connection;
+  const lossRng = new Prng(seed, trial, stream(STREAM.loss));
+  const jitterRng = new Prng(seed, trial, stream(STREAM.jitter));
   const flights = model.flights;
   const last = flights.length;
   const queue = new EventQueue<Event>();
+  const link = new LinkChannel(
+    model,
+    lossRng,
+    jitterRng,
+    (time, to, flight, datagram, copy) => queue.push(time, { kind: 'arrive', to, flight, datagram, copy }),
+    (time, after, yielded) => queue.push(time, { kind: 'pull', after, yielded }),
+    trace,
+    frameLog,
+    model.link.arq ? new Prng(seed, trial, stream(STREAM.mac)) : undefined,
+  );
   const ep: Record<EndpointRole, EndpointState> = {
     client: newState(model.client, 2),
     server: newState(model.server, 1),
@@ -107,39 +130,25 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
   const answeredCopies = flights.map(() => new Set<number>());
   let retransmissions = 0;
   let datagramsSent = 0;
-  let framesSent = 0;
-  let bytesOnAir = 0;
-  const zero = (): DirectionTraffic => ({ records: 0, datagrams: 0, datagram_bytes: 0, frames: 0, bytes_on_air: 0 });
+  const zero = () => ({ records: 0, datagrams: 0, datagram_bytes: 0 });
   const traffic = { client: zero(), server: zero() };
 
   const flightAt = (index: number) => flights[index - 1]!;
 
-  const send = (who: EndpointRole, index: number, now: number): number => {
+  /** Puts flight `index` of `who` on the link; returns when it counts as sent (its timer starts then). */
+  const put = (who: EndpointRole, index: number, now: number): number => {
     const s = ep[who];
     const flight = flightAt(index);
     const copy = ++copies[index - 1]!;
-    let t = Math.max(now, s.radioFree);
+    let t = now;
     flight.datagrams.forEach((d, i) => {
-      const start = t;
-      t += d.airtime_ms;
-      s.radioTx_ms += d.airtime_ms;
       datagramsSent++;
-      framesSent += d.frames;
-      bytesOnAir += d.bytes_on_air;
       const tr = traffic[who];
       tr.records += d.records;
       tr.datagrams++;
       tr.datagram_bytes += d.bytes;
-      tr.frames += d.frames;
-      tr.bytes_on_air += d.bytes_on_air;
-      const delivered = framesArrive(chains[who], d, lossRng);
-      if (delivered) {
-        const delay = model.latency_ms + (model.jitter_ms > 0 ? jitterRng.next() * model.jitter_ms : 0);
-        queue.push(t + delay, { kind: 'arrive', to: other(who), flight: index, datagram: i, copy });
-      }
-      trace?.push({ time_ms: start, from: who, flight: index, datagram: i, delivered });
+      t = link.send(who, d, index, i, copy, t);
     });
-    s.radioFree = t;
     s.lastSent = index;
     return t;
   };
@@ -148,6 +157,28 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     const s = ep[who];
     s.timerGeneration++;
     queue.push(from + s.timeout_ms, { kind: 'timer', at: who, generation: s.timerGeneration });
+  };
+
+  /**
+   * Sends flight `index` of `who`, ready at `ready`. When the link holds the sender back (its
+   * duty-cycle budget is spent, or a LoRaWAN device is in its receive windows), the stack writes
+   * the flight once the link lets it, and only if it is still its current flight: as mbedTLS
+   * retries a write that would block (MBEDTLS_ERR_SSL_WANT_WRITE) with whatever it must send then.
+   */
+  const send = (who: EndpointRole, index: number, ready: number, how: Sending): void => {
+    const s = ep[who];
+    s.current = index;
+    const start = link.earliestStart(who, ready);
+    if (start > ready) {
+      if (s.deferred !== index) {
+        s.deferred = index;
+        queue.push(start, { kind: 'write', at: who, flight: index, retransmission: how.retransmission, arm: how.arm });
+      }
+      return;
+    }
+    if (how.retransmission) retransmissions++;
+    const txEnd = put(who, index, ready);
+    if (how.arm) armTimer(who, txEnd);
   };
 
   const busy = (who: EndpointRole, now: number, ms: number, mA_ms: number): number => {
@@ -159,17 +190,29 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     return s.cpuFree;
   };
 
-  const finish = (completed: boolean, time_ms: number): TrialResult => ({
-    completed,
-    time_ms,
-    retransmissions,
-    datagrams_sent: datagramsSent,
-    frames_sent: framesSent,
-    bytes_on_air: bytesOnAir,
-    traffic: { client_to_server: { ...traffic.client }, server_to_client: { ...traffic.server } },
-    states: { client: stateTimes(ep.client, time_ms), server: stateTimes(ep.server, time_ms) },
-    work_mA_ms: { client: workCharge(ep.client, time_ms), server: workCharge(ep.server, time_ms) },
-  });
+  const finish = (completed: boolean, time_ms: number): TrialResult => {
+    const up = link.counters.client;
+    const down = link.counters.server;
+    // Written out field by field: this runs once per trial, hundreds of thousands of times.
+    const direction = (t: typeof traffic.client, c: typeof up): DirectionTraffic => ({
+      records: t.records,
+      datagrams: t.datagrams,
+      datagram_bytes: t.datagram_bytes,
+      frames: c.frames,
+      bytes_on_air: c.bytes_on_air,
+    });
+    return {
+      completed,
+      time_ms,
+      retransmissions,
+      datagrams_sent: datagramsSent,
+      frames_sent: up.frames + down.frames,
+      bytes_on_air: up.bytes_on_air + down.bytes_on_air,
+      traffic: { client_to_server: direction(traffic.client, up), server_to_client: direction(traffic.server, down) },
+      states: { client: stateTimes(ep.client, link, 'client', model, time_ms), server: stateTimes(ep.server, link, 'server', model, time_ms) },
+      work_mA_ms: { client: workCharge(ep.client, time_ms), server: workCharge(ep.server, time_ms) },
+    };
+  };
 
   // The client starts: its step-0 work, then flight 1.
   queue.push(busy('client', 0, model.client.step_ms[0]!, model.client.step_mA_ms[0]!), { kind: 'processed', at: 'client', flight: 0 });
@@ -180,18 +223,28 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     if (!next || next.time >= model.give_up_ms) return finish(false, model.give_up_ms);
     const { time: now, item: ev } = next;
 
+    if (ev.kind === 'pull') {
+      link.pull(now, ev.after, ev.yielded);
+      continue;
+    }
+
+    if (ev.kind === 'write') {
+      const s = ep[ev.at];
+      s.deferred = 0;
+      if (!s.abandoned && s.current === ev.flight) send(ev.at, ev.flight, now, ev);
+      continue;
+    }
+
     if (ev.kind === 'processed') {
       if (ev.flight === last) return finish(true, now);
       const answer = ev.flight + 1;
-      const txEnd = send(ev.at, answer, now);
       const s = ep[ev.at];
       s.expecting = answer + 1;
-      if (flightAt(answer).arms_timer) {
-        // A new flight starts from the initial timeout, as in mbedTLS
-        // (mbedtls_ssl_send_flight_completed resets the retransmit timeout).
-        s.timeout_ms = s.model.initial_timeout_ms;
-        armTimer(ev.at, txEnd);
-      }
+      // A new flight starts from the initial timeout, as in mbedTLS
+      // (mbedtls_ssl_send_flight_completed resets the retransmit timeout).
+      const arm = flightAt(answer).arms_timer;
+      if (arm) s.timeout_ms = s.model.initial_timeout_ms;
+      send(ev.at, answer, now, sending(false, arm));
       continue;
     }
 
@@ -205,10 +258,9 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
         s.abandoned = true;
         continue;
       }
-      retransmissions++;
-      const txEnd = send(ev.at, s.lastSent, busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!, s.model.resend_mA_ms[s.lastSent - 1]!));
+      const ready = busy(ev.at, now, s.model.resend_ms[s.lastSent - 1]!, s.model.resend_mA_ms[s.lastSent - 1]!);
       s.timeout_ms = Math.min(2 * s.timeout_ms, s.model.max_timeout_ms);
-      armTimer(ev.at, txEnd);
+      send(ev.at, s.lastSent, ready, sending(true, true));
       continue;
     }
 
@@ -250,18 +302,9 @@ export function runTrial(model: ReplayModel, seed: number, trial: number, trace?
     } else if (s.lastSent === answer) {
       // RFC 6347 §4.2.4: the peer repeated its flight, so ours was lost: send ours again. Like
       // mbedtls_ssl_resend, this restarts the timer at its current value (not doubled).
-      retransmissions++;
-      const txEnd = send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!, s.model.resend_mA_ms[f]!));
-      if (flightAt(answer).arms_timer) armTimer(ev.to, txEnd);
+      send(ev.to, answer, busy(ev.to, at, s.model.resend_ms[f]!, s.model.resend_mA_ms[f]!), sending(true, flightAt(answer).arms_timer));
     }
   }
-}
-
-function framesArrive(chain: GilbertElliottChain | undefined, d: ReplayModel['flights'][number]['datagrams'][number], rng: Prng): boolean {
-  if (!chain) return rng.next() < d.delivery_probability;
-  let all = true;
-  for (let k = 0; k < d.frames; k++) if (chain.frameLost()) all = false; // every frame moves the chain
-  return all;
 }
 
 function newState(model: EndpointModel, expecting: number): EndpointState {
@@ -269,13 +312,13 @@ function newState(model: EndpointModel, expecting: number): EndpointState {
     model,
     expecting,
     lastSent: 0,
+    current: 0,
+    deferred: 0,
     timeout_ms: model.initial_timeout_ms,
     timerGeneration: 0,
     cpuFree: 0,
-    radioFree: 0,
     cpuBusy_ms: 0,
     cpuCharge_mA_ms: 0,
-    radioTx_ms: 0,
     abandoned: false,
   };
 }
@@ -285,8 +328,18 @@ function workCharge(s: EndpointState, total_ms: number): number {
   return s.cpuBusy_ms > total_ms ? (s.cpuCharge_mA_ms * total_ms) / s.cpuBusy_ms : s.cpuCharge_mA_ms;
 }
 
-function stateTimes(s: EndpointState, total_ms: number): StateTimes_ms {
+/**
+ * The endpoint's time per state up to `total_ms`. The radio transmits for its frames' airtime.
+ * Listening always-on, it receives the rest of the time; duty-cycled, it receives only what the
+ * channel counted (frames addressed to it, receive windows), idles for MAC turnarounds and
+ * backoffs, and sleeps otherwise. Work committed past the end of the trial is cut off.
+ */
+function stateTimes(s: EndpointState, link: LinkChannel, who: EndpointRole, model: ReplayModel, total_ms: number): StateTimes_ms {
   const cpu = Math.min(s.cpuBusy_ms, total_ms);
-  const tx = Math.min(s.radioTx_ms, total_ms);
-  return { cpu_active: cpu, cpu_sleep: total_ms - cpu, radio_tx: tx, radio_rx: total_ms - tx };
+  const r = link.radioTimes(who, total_ms);
+  const tx = Math.min(r.tx_ms, total_ms);
+  const idle = Math.min(r.idle_ms, total_ms - tx);
+  if (model.link.listen === 'always-on') return { cpu_active: cpu, cpu_sleep: total_ms - cpu, radio_tx: tx, radio_rx: total_ms - tx - idle, radio_idle: idle, radio_sleep: 0 };
+  const rx = Math.min(r.rx_ms, total_ms - tx - idle);
+  return { cpu_active: cpu, cpu_sleep: total_ms - cpu, radio_tx: tx, radio_rx: rx, radio_idle: idle, radio_sleep: total_ms - tx - idle - rx };
 }

@@ -3,7 +3,7 @@ import type { BudgetRow, VariantReport } from './report_types.js';
 
 const dist = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'];
 const meanP95 = ['mean', 'p95'];
-const states = ['cpu_active', 'cpu_sleep', 'radio_tx', 'radio_rx'];
+const states = ['cpu_active', 'cpu_sleep', 'radio_tx', 'radio_rx', 'radio_idle', 'radio_sleep'];
 const ends = ['client', 'server'];
 const under = (prefix: string, leaves: string[]) => leaves.map((l) => `${prefix}.${l}`);
 

@@ -30,6 +30,21 @@ function lossText(v: VariantReport): string {
   return up === down ? up : `client to server ${up}, server to client ${down}`;
 }
 
+/** What else shapes the link, when it differs from a plain always-listening one. */
+function linkExtras(v: VariantReport): string {
+  const l = v.link;
+  const parts: string[] = [];
+  const dc = l.duty_cycle;
+  const pct = (x: number) => `${Number((100 * x).toPrecision(3))} %`;
+  if (dc.client_to_server < 1 || dc.server_to_client < 1)
+    parts.push(dc.client_to_server === dc.server_to_client ? `duty cycle ${pct(dc.client_to_server)}` : `duty cycle ${pct(dc.client_to_server)} up, ${pct(dc.server_to_client)} down`);
+  if (l.mac) parts.push(`link ACKs (${l.mac.access}${l.mac.connection_interval_ms !== null ? `, interval ${l.mac.connection_interval_ms} ms` : ''})`);
+  if (l.data_length_extension === false) parts.push('no DLE');
+  if (l.coverage !== null) parts.push(`coverage ${l.coverage}`);
+  if (l.radio_listen === 'duty-cycled') parts.push('duty-cycled listening');
+  return parts.map((p) => `, ${p}`).join('');
+}
+
 function summary(vs: VariantReport[]): string {
   const headers = ['variant', 'success', 'time p50', 'time p95', 'time max', 'client mAh p95', 'server mAh p95', 'on-air B p95', 'retx p95', 'heap client', 'heap server'];
   const rows = vs.map((v) => [
@@ -88,7 +103,7 @@ export function formatTable(report: Report): string {
   for (const v of report.variants) {
     parts.push(
       '',
-      `${v.name}: ${v.protocol} ${v.auth} ${v.cipher_suite}; client ${v.client.device}/${v.client.stack}, server ${v.server.device}/${v.server.stack}; link ${v.link.profile} (${lossText(v)}, mtu ${v.link.mtu_bytes} B)`,
+      `${v.name}: ${v.protocol} ${v.auth} ${v.cipher_suite}; client ${v.client.device}/${v.client.stack}, server ${v.server.device}/${v.server.stack}; link ${v.link.profile} (${lossText(v)}, mtu ${v.link.mtu_bytes} B${linkExtras(v)})`,
       flights(v),
       '',
       ops(v),

@@ -14,6 +14,8 @@ export interface StateBreakdown_mJ {
   cpu_sleep: number | null;
   radio_tx: number | null;
   radio_rx: number | null;
+  radio_idle: number | null;
+  radio_sleep: number | null;
 }
 
 export interface FlightReport {
@@ -78,6 +80,16 @@ export interface VariantReport {
     jitter_ms: number;
     bitrate_bps: number;
     mtu_bytes: number;
+    /** How the radios listen: always-on, or duty-cycled (README "Energy"). */
+    radio_listen: 'always-on' | 'duty-cycled';
+    /** Fraction of time each direction's sender may transmit (1: no limit). */
+    duty_cycle: { client_to_server: number; server_to_client: number };
+    /** The link's own acknowledgements and retries: null when off, else how it gets the channel and how often it retries. */
+    mac: { access: string; max_frame_retries: number | null; connection_interval_ms: number | null } | null;
+    /** BLE Data Length Extension (null: not BLE). */
+    data_length_extension: boolean | null;
+    /** Cellular coverage class (null: not cellular). */
+    coverage: string | null;
   };
   timers: {
     client: { initial_ms: number; max_ms: number; give_up_ms: number | null; gives_up_at_capped_expiry: boolean };

@@ -1,11 +1,13 @@
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { loadProfile, readYamlFile } from './load_profile.js';
-import type { DeviceProfile, LinkProfile, StackProfile } from './profile_schemas.js';
+import type { DeviceProfile, LinkProfile, ListenMode, StackProfile } from './profile_schemas.js';
 import { smallestMtuBytes } from '../protocol/dtls12/endpoint.js';
 import type { AttachedSecureElement, Engine } from '../device/pricing.js';
 import type { CostGroup } from '../device/cost_groups.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
+import { coverageClass } from '../link/cellular_framing.js';
+import type { FramingOptions } from '../link/framing_options.js';
 import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName, type KeyExchange } from '../protocol/dtls12/cipher_suites.js';
 import {
   configSchema,
@@ -26,6 +28,15 @@ export interface LinkParameters {
   jitter_ms: number;
   bitrate_bps: number;
   mtu_bytes: number;
+  radio_listen: ListenMode;
+  /** Fraction of time each direction's sender may transmit; 1: no limit. */
+  duty_cycle: { client_to_server: number; server_to_client: number };
+  /** The link's own acknowledgements and retries: on or off, and the scenario's overrides of the profile's figures. */
+  mac: { on: boolean; max_frame_retries?: number; cca_busy?: number };
+  /** BLE connection interval (null: the profile's). */
+  connection_interval_ms: number | null;
+  /** BLE Data Length Extension and the cellular coverage class. */
+  framing: FramingOptions;
 }
 
 export interface RetransmissionTimers {
@@ -207,16 +218,59 @@ function resolveCipherSuite(config: ScenarioConfig, where: string): CipherSuiteN
   return suite;
 }
 
+function resolveDutyCycle(spec: ScenarioConfig['link']['duty_cycle'], profile: LinkProfile): LinkParameters['duty_cycle'] {
+  if (typeof spec === 'number') return { client_to_server: spec, server_to_client: spec };
+  if (spec) return spec;
+  return {
+    client_to_server: profile.duty_cycle?.client_to_server.value ?? 1,
+    server_to_client: profile.duty_cycle?.server_to_client.value ?? 1,
+  };
+}
+
+/** Link options that only some links have: refuse them elsewhere, with the reason. */
+function checkLinkOptions(l: ScenarioConfig['link'], profile: LinkProfile, where: string): void {
+  const refuse = (field: string, value: unknown, why: string) => {
+    throw new InputError(`${where}link.${field}: got ${JSON.stringify(value)}, but ${why}`);
+  };
+  if (l.bitrate_bps !== undefined && (profile.framing === 'lorawan' || profile.framing === 'cellular'))
+    refuse('bitrate_bps', l.bitrate_bps, `link ${profile.id} (framing ${profile.framing}) takes its airtime from ${profile.framing === 'lorawan' ? 'the spreading factor, bandwidth and coding rate; pick another lora-sfN profile instead' : 'its coverage class; set link.coverage instead'}`);
+  if (l.mac !== undefined && !profile.mac) refuse('mac', l.mac, `link ${profile.id} has no link-layer acknowledgements to switch (its profile has no mac section)`);
+  if (l.mac?.cca_busy !== undefined && profile.mac?.access !== 'csma-ca') refuse('mac.cca_busy', l.mac.cca_busy, `link ${profile.id} does not use CSMA-CA`);
+  if (l.mac?.max_frame_retries !== undefined && profile.mac?.access === 'connection-events')
+    refuse('mac.max_frame_retries', l.mac.max_frame_retries, `BLE retries until the supervision timeout, not a count`);
+  if (l.connection_interval_ms !== undefined) {
+    if (profile.mac?.access !== 'connection-events') refuse('connection_interval_ms', l.connection_interval_ms, `link ${profile.id} has no connection events (BLE only)`);
+    const steps = l.connection_interval_ms / 1.25;
+    if (Math.abs(steps - Math.round(steps)) > 1e-9) refuse('connection_interval_ms', l.connection_interval_ms, 'expected a multiple of 1.25 ms (Bluetooth Core Spec: connInterval = N x 1.25 ms)');
+  }
+  if (l.data_length_extension !== undefined && profile.framing !== 'ble') refuse('data_length_extension', l.data_length_extension, `link ${profile.id} is not BLE`);
+  if (l.coverage !== undefined && profile.framing !== 'cellular') refuse('coverage', l.coverage, `link ${profile.id} has no coverage classes (cellular only)`);
+}
+
 function resolveVariant(name: string, parsed: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
   const config: ResolvedConfig = { ...parsed, cipher_suite: resolveCipherSuite(parsed, where) };
   const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
+  checkLinkOptions(config.link, profile, where);
+  const mac = { on: config.link.mac?.acks ?? profile.mac?.on_by_default ?? false, max_frame_retries: config.link.mac?.max_frame_retries, cca_busy: config.link.mac?.cca_busy };
+  const coverage = profile.framing === 'cellular' ? coverageClass(profile, config.link.coverage) : null;
+  // With CSMA-CA on, the access delay is drawn per frame; the profile's latency and jitter
+  // (which stand for one CSMA access per datagram) then default to none.
+  const perFrameAccess = mac.on && profile.mac?.access === 'csma-ca';
   const link: LinkParameters = {
     profile,
     loss: resolveLoss(config.link.loss ?? profile.loss.value),
-    latency_ms: config.link.latency_ms ?? profile.latency_ms.value,
-    jitter_ms: config.link.jitter_ms ?? profile.jitter_ms.value,
+    latency_ms: config.link.latency_ms ?? coverage?.latency_ms ?? (perFrameAccess ? 0 : profile.latency_ms.value),
+    jitter_ms: config.link.jitter_ms ?? (perFrameAccess ? 0 : profile.jitter_ms.value),
     bitrate_bps: config.link.bitrate_bps ?? profile.bitrate_bps.value,
     mtu_bytes: config.link.mtu ?? profile.mtu_bytes.value,
+    radio_listen: config.link.radio_listen ?? profile.radio_listen,
+    duty_cycle: resolveDutyCycle(config.link.duty_cycle, profile),
+    mac,
+    connection_interval_ms: config.link.connection_interval_ms ?? null,
+    framing: {
+      ...(config.link.data_length_extension !== undefined ? { data_length_extension: config.link.data_length_extension } : {}),
+      ...(coverage ? { coverage: coverage.name } : {}),
+    },
   };
   if (link.mtu_bytes > profile.mtu_bytes.value)
     throw new InputError(

@@ -318,7 +318,21 @@ export const stackProfileSchema = z
   .strict();
 export type StackProfile = z.infer<typeof stackProfileSchema>;
 
-export const FRAMINGS = ['none', 'ieee802154-6lowpan'] as const;
+export const FRAMINGS = ['none', 'ieee802154-6lowpan', 'lorawan', 'ble', 'fsk', 'wifi', 'cellular'] as const;
+
+/**
+ * How a sender gets the channel for each attempt when the link acknowledges and retries its own
+ * frames: unslotted CSMA-CA (IEEE 802.15.4), BLE connection events, or the 802.11 DCF.
+ */
+export const MAC_ACCESS = ['csma-ca', 'connection-events', 'dcf'] as const;
+export type MacAccess = (typeof MAC_ACCESS)[number];
+
+/** A fraction of time in (0, 1]: 1 means no limit. */
+const fractionFigure = figureSchema.refine((f) => f.value > 0 && f.value <= 1, { message: 'a fraction in (0, 1]', path: ['value'] });
+
+/** How the radio listens when it is not transmitting (README "Energy"). */
+export const LISTEN_MODES = ['always-on', 'duty-cycled'] as const;
+export type ListenMode = (typeof LISTEN_MODES)[number];
 
 export const linkProfileSchema = z
   .object({
@@ -333,8 +347,60 @@ export const linkProfileSchema = z
     latency_ms: nonNegativeFigure,
     jitter_ms: nonNegativeFigure,
     loss: figureSchema.refine((f) => f.value >= 0 && f.value <= 1, { message: 'a probability in [0, 1]', path: ['value'] }),
-    radio_current_mA: z.object({ tx: nonNegativeFigure, rx: nonNegativeFigure }).strict(),
-    /** Header sizes of the framing (present when framing is not 'none'). */
+    radio_current_mA: z
+      .object({
+        tx: nonNegativeFigure,
+        /** Receiving or listening. */
+        rx: nonNegativeFigure,
+        /** Powered between frames (turnarounds, backoffs) but neither sending nor receiving. */
+        idle: nonNegativeFigure,
+        /** Off, between what the listen mode keeps it awake for. */
+        sleep: nonNegativeFigure,
+      })
+      .strict(),
+    /** The default listen mode; a scenario may override it (link.radio_listen). */
+    radio_listen: z.enum(LISTEN_MODES),
+    /**
+     * Regulatory duty cycle per direction (ETSI EN 300 220 sub-bands): after a frame of airtime
+     * T the sender may not transmit in that sub-band for T x (1 / duty_cycle - 1).
+     */
+    duty_cycle: z.object({ client_to_server: fractionFigure, server_to_client: fractionFigure }).strict().optional(),
+    /**
+     * LoRaWAN class A: the client is the end device; the server can reach it only in the two
+     * receive windows after each of its uplinks (README "LoRa and LoRaWAN").
+     */
+    class_a: z
+      .object({
+        rx1_delay_ms: positiveFigure,
+        rx2_delay_ms: positiveFigure,
+        /** How long a window stays open when no downlink starts in it, in symbols. */
+        rx_window_symbols: positiveFigure,
+        /** Duty cycle of the sub-band RX2 uses (EU868: 869.525 MHz, 10 %). */
+        rx2_duty_cycle: fractionFigure,
+      })
+      .strict()
+      .optional(),
+    /**
+     * The link layer's own acknowledgements and retries (README "Link"): how a sender gets the
+     * channel, whether it is on unless a scenario says otherwise, and its timing figures.
+     */
+    mac: z
+      .object({
+        access: z.enum(MAC_ACCESS),
+        on_by_default: z.boolean(),
+        timing: z.record(z.string(), nonNegativeFigure),
+      })
+      .strict()
+      .optional(),
+    /** Cellular: rates and latency per coverage class; the scenario picks one (link.coverage). */
+    coverage: z
+      .object({
+        default: z.string().min(1),
+        classes: z.record(z.string(), z.object({ uplink_bps: positiveFigure, downlink_bps: positiveFigure, latency_ms: nonNegativeFigure }).strict()),
+      })
+      .strict()
+      .optional(),
+    /** Header sizes and PHY parameters of the framing (present when framing is not 'none'). */
     frame: z.record(z.string(), nonNegativeFigure).optional(),
   })
   .strict();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CIPHER_SUITE_NAMES } from '../protocol/dtls12/cipher_suites.js';
 import { GROUP_NAMES } from '../protocol/dtls12/groups_and_signatures.js';
 import { COST_GROUPS } from '../device/cost_groups.js';
-import { CLOCK_DIVIDER_MODES } from './profile_schemas.js';
+import { CLOCK_DIVIDER_MODES, LISTEN_MODES } from './profile_schemas.js';
 
 /**
  * The scenario file (YAML). Every object is strict: an unknown key is an error with a
@@ -86,6 +86,9 @@ export const lossSchema = z.union([
 ]);
 export type LossSpec = z.infer<typeof lossSchema>;
 
+/** A fraction of time in (0, 1]; 1 lifts the limit. */
+const dutyFraction = z.number().gt(0).max(1);
+
 export const linkSchema = z
   .object({
     /** A link profile id (profiles/links/ID.yaml) or a path. */
@@ -101,6 +104,27 @@ export const linkSchema = z
     bitrate_bps: z.number().positive().optional(),
     /** Largest datagram (UDP payload) the endpoints send; handshake messages are fragmented to fit. */
     mtu: z.number().int().min(64).max(65507).optional(),
+    /** always-on: the radio listens whenever it does not send; duty-cycled: only for what is addressed to it. Default: the profile's. */
+    radio_listen: z.enum(LISTEN_MODES).optional(),
+    /** Transmit duty cycle, both directions or per direction (1: no limit). Default: the profile's, else none. */
+    duty_cycle: z.union([dutyFraction, z.object({ client_to_server: dutyFraction, server_to_client: dutyFraction }).strict()]).optional(),
+    /** The link layer's own acknowledgements and retries (802.15.4 MAC; BLE and Wi-Fi have them on). Default: the profile's. */
+    mac: z
+      .object({
+        acks: z.boolean(),
+        /** Retries after the first attempt (802.15.4 macMaxFrameRetries, 0..7). Default: the profile's. */
+        max_frame_retries: z.number().int().min(0).max(7).optional(),
+        /** Probability that a CSMA-CA clear channel assessment finds the channel busy. Default: the profile's (0). */
+        cca_busy: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** BLE connection interval: 7.5 ms to 4 s in steps of 1.25 ms. Default: the profile's. */
+    connection_interval_ms: z.number().min(7.5).max(4000).optional(),
+    /** BLE Data Length Extension: LL payloads of up to 251 bytes instead of 27. Default: on. */
+    data_length_extension: z.boolean().optional(),
+    /** Cellular coverage class (the profile lists them). Default: the profile's. */
+    coverage: z.string().min(1).optional(),
   })
   .strict();
 

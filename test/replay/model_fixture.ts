@@ -10,7 +10,8 @@
  */
 import type { EndpointRole } from '../../src/crypto/ops.js';
 import type { DirectionalLoss, LossProcess } from '../../src/link/loss_model.js';
-import type { EndpointModel, ReplayDatagram, ReplayFlight, ReplayModel } from '../../src/replay/replay_model.js';
+import type { ArqModel, CsmaModel } from '../../src/replay/link_arq.js';
+import type { EndpointModel, LinkBehaviour, ReplayDatagram, ReplayFlight, ReplayModel } from '../../src/replay/replay_model.js';
 import type { TrialResult } from '../../src/replay/run_trial.js';
 
 export const DIGIT_BASE = 100;
@@ -36,6 +37,8 @@ export function endpoint(steps: number, over: Partial<EndpointModel> = {}): Endp
     supply_V: 3,
     radio_tx_mA: 0,
     radio_rx_mA: 0,
+    radio_idle_mA: 0,
+    radio_sleep_mA: 0,
     ...over,
   };
 }
@@ -57,12 +60,15 @@ export interface ScriptedDatagram extends ReplayDatagram {
 
 export function lostFirst(lost: number, index: number, over: { airtime_ms?: number } = {}): ScriptedDatagram {
   let reads = 0;
+  const airtime_ms = over.airtime_ms ?? 0;
   return {
     frames: 1,
     records: 1,
     bytes: 1,
     bytes_on_air: tag(index),
-    airtime_ms: over.airtime_ms ?? 0,
+    airtime_ms,
+    frame_airtime_ms: [airtime_ms],
+    frame_bytes: [tag(index)],
     get delivery_probability() {
       return reads++ < lost ? 0 : 1;
     },
@@ -72,8 +78,10 @@ export function lostFirst(lost: number, index: number, over: { airtime_ms?: numb
   };
 }
 
+/** A one-frame datagram (its per-frame arrays follow its airtime and tag). */
 export function datagram(index: number, over: Partial<Omit<ReplayDatagram, 'bytes_on_air'>> = {}): ReplayDatagram {
-  return { frames: 1, records: 1, bytes: 1, bytes_on_air: tag(index), airtime_ms: 0, delivery_probability: 1, ...over } as ReplayDatagram;
+  const airtime_ms = over.airtime_ms ?? 0;
+  return { frames: 1, records: 1, bytes: 1, bytes_on_air: tag(index), airtime_ms, frame_airtime_ms: [airtime_ms], frame_bytes: [tag(index)], delivery_probability: 1, ...over } as ReplayDatagram;
 }
 
 interface Shape {
@@ -120,6 +128,8 @@ export interface ModelOptions {
   jitter_ms?: number;
   /** The model's loss processes: only Gilbert–Elliott ones act; Bernoulli loss is each datagram's delivery_probability. */
   loss?: DirectionalLoss;
+  /** Link behaviour; default: the fast per-datagram path, radios always on. */
+  link?: Partial<LinkBehaviour>;
 }
 
 export function handshakeModel(shape: keyof typeof SHAPES, o: ModelOptions = {}): ReplayModel {
@@ -137,6 +147,7 @@ export function handshakeModel(shape: keyof typeof SHAPES, o: ModelOptions = {})
     loss: o.loss ?? { client_to_server: NO_LOSS, server_to_client: NO_LOSS },
     latency_ms: o.latency_ms ?? 0,
     jitter_ms: o.jitter_ms ?? 0,
+    link: { per_frame: false, listen: 'always-on', duty_cycle: { client: 1, server: 1 }, class_a: null, arq: null, ...o.link },
     // Far beyond any exchange the tests expect to finish (about 170 expiries of a 60 s timer), but
     // finite, so a model that never completes fails a test instead of looping for hours.
     give_up_ms: o.give_up_ms ?? 1e7,
@@ -156,4 +167,23 @@ export function sendCounts(r: TrialResult, flights: number): number[] {
   }
   if (rest !== 0) throw new Error(`bytes_on_air ${r.bytes_on_air} does not decode into ${flights} flights`);
   return counts;
+}
+
+/**
+ * IEEE 802.15.4 acknowledgements and retries with the profile's figures (O-QPSK, 16-us symbols:
+ * turnaround 192 us, 11-byte ACK 352 us, ACK wait 864 us, 3 retries), backoffs made 0
+ * (min BE = max BE = 0) unless `csma` says otherwise.
+ */
+export function ieee802154Arq(over: Partial<ArqModel> = {}, csma: Partial<CsmaModel> = {}): ArqModel {
+  return {
+    access: 'csma-ca',
+    max_frame_retries: 3,
+    turnaround_ms: 0.192,
+    ack: { airtime_ms: 0.352, bytes: 11 },
+    ack_wait_ms: 0.864,
+    csma: { unit_backoff_ms: 0.32, min_be: 0, max_be: 0, max_csma_backoffs: 4, cca_ms: 0.128, cca_busy: 0, ...csma },
+    dcf: null,
+    connection: null,
+    ...over,
+  };
 }

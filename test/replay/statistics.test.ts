@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { transcriptFor } from '../../src/pipeline/run_scenario.js';
 import { buildReplayModel } from '../../src/replay/replay_model.js';
-import { runTrial, type TrialResult } from '../../src/replay/run_trial.js';
+import { runTrial, type FrameLogEntry, type TrialResult } from '../../src/replay/run_trial.js';
 import { loadScenario } from '../../src/scenario/load_scenario.js';
-import { datagram, handshakeModel, sendCounts } from './model_fixture.js';
+import { datagram, handshakeModel, ieee802154Arq, sendCounts, tag } from './model_fixture.js';
 
 /*
  * Statistical checks against closed forms. Setting: every flight is one single-frame datagram
@@ -113,6 +113,82 @@ describe('2-flight exchange (client request with timer, server final answer)', (
         expect(sendCounts(r, 2)[0]).toBe(4);
       }
     }
+  });
+});
+
+describe('frame-by-frame loss, without and with the link\'s own retries', () => {
+  /*
+   * The same 2-flight exchange, but the link decides frame by frame (the path duty-cycled and
+   * acknowledged links take): flight 1 is one datagram of 3 frames, flight 2 one of 1 frame, and
+   * every frame is lost with probability p on its own (one draw per frame).
+   */
+  const p = 0.2;
+  const q = 1 - p;
+  const bernoulli = (x: number) => ({ model: 'bernoulli' as const, frame_loss: x });
+  // The first frame carries the datagram's tag, so bytes on air still spell the send counts (sendCounts).
+  const framed = (index: number, frames: number, airtime_ms = 0) =>
+    datagram(index, { frames, frame_airtime_ms: new Array<number>(frames).fill(airtime_ms), frame_bytes: [tag(index), ...new Array<number>(frames - 1).fill(0)] });
+
+  it(`no link retries, p = ${p}: flight 1 goes out Geometric(q^4) times, flight 2 Geometric(q) times`, () => {
+    // A datagram arrives iff all its frames do: flight 1 with q^3, flight 2 with q; an exchange
+    // attempt succeeds with s = q^3 x q (the 2-flight analysis above, frame by frame).
+    const model = handshakeModel('two-flight', {
+      datagrams: { 1: [framed(1, 3)], 2: [framed(2, 1)] },
+      loss: { client_to_server: bernoulli(p), server_to_client: bernoulli(p) },
+      link: { per_frame: true },
+    });
+    const results = trials(model);
+    const counts = results.map((r) => sendCounts(r, 2));
+    const s = q ** 4;
+    expectMean(mean(counts.map((c) => c[0]!)), 1 / s, (1 - s) / s ** 2, TRIALS, 'E[flight 1 transmissions]');
+    expectMean(mean(counts.map((c) => c[1]!)), 1 / q, (1 - q) / q ** 2, TRIALS, 'E[flight 2 transmissions]');
+    // Frames: 3 per flight-1 copy, 1 per flight-2 copy.
+    results.forEach((r, i) => expect(r.frames_sent).toBe(3 * counts[i]![0]! + counts[i]![1]!));
+  });
+
+  /*
+   * 802.15.4-style acknowledgements with R = 3 retries; loss p only from client to server (the
+   * client's data frames and the server's acknowledgements of flight 2 cross that way); data
+   * airtime 1 ms, acknowledgements take no time, CSMA backoffs are 0 (min BE 0).
+   *   Flight 1 (1 frame) reaches the server unless all R + 1 attempts are lost: 1 - p^(R+1). Only
+   *   then is there no DTLS retransmission (flight 2 always gets through: server-to-client is
+   *   lossless).
+   *   K = attempts of that frame, given it arrived: P(K = k) = p^(k-1) q / (1 - p^(R+1)), k = 1..R+1.
+   *   M = attempts of flight 2's frame: it always arrives, but each of its acknowledgements is lost
+   *   with p, so it is sent until one gets back or R + 1 times: E[M] = (1 - p^(R+1)) / q.
+   */
+  const R = 3;
+  const arq = ieee802154Arq({ max_frame_retries: R, turnaround_ms: 0, ack: { airtime_ms: 0, bytes: 1 }, ack_wait_ms: 0 }, { cca_ms: 0 });
+  it(`${R} link retries, p = ${p} one way: delivery 1 - p^(R+1), attempts per frame truncated-geometric`, () => {
+    const model = handshakeModel('two-flight', {
+      datagrams: { 1: [framed(1, 1, 1)], 2: [framed(2, 1, 1)] },
+      loss: { client_to_server: bernoulli(p), server_to_client: bernoulli(0) },
+      link: { per_frame: true, arq },
+    });
+    const delivered = 1 - p ** (R + 1);
+    const zero: number[] = [];
+    const k: number[] = [];
+    const m: number[] = [];
+    for (let t = 0; t < TRIALS; t++) {
+      const log: FrameLogEntry[] = [];
+      const r = runTrial(model, SEED, t, undefined, log);
+      zero.push(r.retransmissions === 0 ? 1 : 0);
+      if (r.retransmissions !== 0) continue;
+      const data = log.filter((f) => f.end_ms - f.start_ms === 1);
+      k.push(data.filter((f) => f.from === 'client').length);
+      m.push(data.filter((f) => f.from === 'server').length);
+    }
+    expectMean(mean(zero), delivered, delivered * (1 - delivered), TRIALS, 'P(no DTLS retransmission)');
+    const pk = Array.from({ length: R + 1 }, (_, i) => (p ** i * q) / delivered);
+    const ek = pk.reduce((n, x, i) => n + (i + 1) * x, 0);
+    const vk = pk.reduce((n, x, i) => n + (i + 1) ** 2 * x, 0) - ek ** 2;
+    expectMean(mean(k), ek, vk, k.length, 'E[attempts of the flight-1 frame | it arrived]');
+    const pm = Array.from({ length: R + 1 }, (_, i) => (i < R ? p ** i * q : p ** R));
+    const em = pm.reduce((n, x, i) => n + (i + 1) * x, 0);
+    expect(em).toBeCloseTo((1 - p ** (R + 1)) / q, 12);
+    const vm = pm.reduce((n, x, i) => n + (i + 1) ** 2 * x, 0) - em ** 2;
+    expectMean(mean(m), em, vm, m.length, 'E[attempts of the flight-2 frame]');
+    expect(Math.max(...k, ...m)).toBe(R + 1);
   });
 });
 

@@ -37,3 +37,20 @@ describe('traffic at three levels, per direction', () => {
     expect(report.traffic.client_to_server.bytes_on_air.lossless + report.traffic.server_to_client.bytes_on_air.lossless).toBe(report.bytes_on_air.lossless);
   });
 });
+
+describe('lossless traffic on a link with its own acknowledgements', () => {
+  it('802.15.4 with MAC ACKs: each direction also carries one 11-byte ACK per frame of the other direction', () => {
+    const s = loadScenario(tempScenario(MINIMAL_SCENARIO.replace('loss: 0.1', 'loss: 0.1, mac: { acks: true }') + 'cookie: false\n'));
+    const v = s.variants[0]!;
+    const model = buildReplayModel(v, transcriptFor(v, s.seed));
+    const report = simulateVariant(v, s.seed, 20);
+    const data = (from: 'client' | 'server') => model.flights.filter((f) => f.from === from).flatMap((f) => f.datagrams);
+    const frames = (from: 'client' | 'server') => data(from).reduce((n, d) => n + d.frames, 0);
+    const bytes = (from: 'client' | 'server') => data(from).reduce((n, d) => n + d.bytes_on_air, 0);
+    expect(report.traffic.client_to_server.frames.lossless).toBe(frames('client') + frames('server'));
+    expect(report.traffic.client_to_server.bytes_on_air.lossless).toBe(bytes('client') + 11 * frames('server'));
+    expect(report.traffic.server_to_client.bytes_on_air.lossless).toBe(bytes('server') + 11 * frames('client'));
+    expect(report.frames.lossless).toBe(2 * (frames('client') + frames('server')));
+    expect(report.datagrams.lossless).toBe(data('client').length + data('server').length);
+  });
+});

@@ -5,16 +5,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { InputError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/load_scenario.js';
 import { MINIMAL_SCENARIO, tempScenario } from '../helpers/cli.js';
+import { scenarioErrorOf } from '../helpers/scenario_error.js';
 
-function errorOf(yaml: string): string {
-  try {
-    loadScenario(tempScenario(yaml));
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const errorOf = scenarioErrorOf;
 
 describe('scenario validation', () => {
   it('accepts the minimal scenario and fills documented defaults', () => {
