@@ -37,6 +37,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     ...(c.psk.hint !== undefined ? { psk_identity_hint: enc.encode(c.psk.hint) } : {}),
     cookie: c.cookie,
     ...(c.max_fragment_length !== undefined ? { max_fragment_length: c.max_fragment_length } : {}),
+    ...(c.record_size_limit !== undefined ? { record_size_limit: c.record_size_limit } : {}),
     mtu_bytes: variant.link.mtu_bytes,
     initial_timeout_ms: variant.client.timers.initial_ms,
     max_timeout_ms: variant.client.timers.max_ms,

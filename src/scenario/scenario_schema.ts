@@ -215,6 +215,8 @@ export const configSchema = z
     max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
     resumption: resumptionSchema.optional(),
+    /** Both sides advertise this record_size_limit (RFC 8449): the largest protected record plaintext each accepts. */
+    record_size_limit: z.number().int().min(64).max(16384).optional(),
     /** Negotiate connection IDs (RFC 9146; AEAD suites only); default: none. */
     connection_id: connectionIdSchema.optional(),
     timers: timersSchema.default({}),
@@ -247,6 +249,7 @@ export const variantSchema = z
     psk: pskSchema.partial().optional(),
     resumption: resumptionSchema.partial().optional(),
     connection_id: connectionIdSchema.partial().optional(),
+    record_size_limit: z.number().int().min(64).max(16384).optional(),
     timers: timersSchema.optional(),
     application_data_bytes: z.number().int().min(1).max(16384).optional(),
   })
@@ -276,6 +279,7 @@ export const scenarioSchema = z
     psk: configSchema.shape.psk,
     resumption: configSchema.shape.resumption,
     connection_id: configSchema.shape.connection_id,
+    record_size_limit: configSchema.shape.record_size_limit,
     timers: configSchema.shape.timers,
     application_data_bytes: configSchema.shape.application_data_bytes,
     variants: z.array(variantSchema).optional(),

@@ -49,6 +49,8 @@ export interface Dtls12Setup {
     extended_master_secret: boolean;
     encrypt_then_mac: boolean;
   };
+  /** Both sides advertise this record_size_limit (RFC 8449). */
+  record_size_limit?: number;
   /** Connection IDs (RFC 9146): the CID each side asks the other to put in the records it sends. */
   connection_id?: { client: Uint8Array; server: Uint8Array };
   /** Session resumption: the server keeps sessions by ID, or issues tickets (RFC 5077). */
@@ -124,6 +126,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(setup.client_credential ? { credential: setup.client_credential } : {}),
     ...(setup.resumption === 'ticket' ? { session_tickets: true } : {}),
     ...(setup.connection_id ? { connection_id: setup.connection_id.client } : {}),
+    ...(setup.record_size_limit !== undefined ? { record_size_limit: setup.record_size_limit } : {}),
     ...(connection.resume ? { resume: connection.resume } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
@@ -138,6 +141,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(setup.server_credentials ? { credentials: setup.server_credentials } : {}),
     ...(setup.resumption === 'session_id' ? { session_cache: connection.cache } : {}),
     ...(setup.connection_id ? { connection_id: setup.connection_id.server } : {}),
+    ...(setup.record_size_limit !== undefined ? { record_size_limit: setup.record_size_limit } : {}),
     ...(setup.resumption === 'ticket' ? { session_tickets: { key: connection.ticket_key, lifetime_s: 86_400 } } : {}),
     ...(setup.client_credential && setup.authenticate_client
       ? { request_client_certificate: { types: [setup.client_credential.type], authenticate: setup.authenticate_client(serverCrypto) } }
@@ -248,7 +252,9 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
   const applicationFailure = failed();
   if (applicationFailure) return { transcript: applicationFailure, session: undefined };
   const back = client.takeApplicationData();
-  if (got.length !== 1 || back.length !== 1 || !Buffer.from(got[0]!).equals(Buffer.from(payload)) || !Buffer.from(back[0]!).equals(Buffer.from(payload)))
+  // The data may come back in several records (max_fragment_length, record_size_limit).
+  const joined = (parts: Uint8Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p)));
+  if (!joined(got).equals(Buffer.from(payload)) || !joined(back).equals(Buffer.from(payload)))
     throw new Error('application data did not round-trip after a completed handshake');
 
   return { transcript: transcript({ completed: true }), session: client.session };

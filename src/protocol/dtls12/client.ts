@@ -14,6 +14,7 @@ import {
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  EXT_RECORD_SIZE_LIMIT,
   EXT_SERVER_CERTIFICATE_TYPE,
   EXT_SESSION_TICKET,
   MAX_FRAGMENT_LENGTH_CODES,
@@ -50,7 +51,9 @@ import {
   connectionIdExtension,
   decodeCertificateTypeChoice,
   decodeConnectionId,
+  decodeRecordSizeLimit,
   ecPointFormatsExtension,
+  recordSizeLimitExtension,
   signatureAlgorithmsExtension,
   supportedGroupsExtension,
 } from './messages/hello_extensions.js';
@@ -87,6 +90,8 @@ export interface Dtls12ClientOptions extends Dtls12Options {
    * empty means "I will send with yours but need none". Only AEAD suites carry it here.
    */
   connection_id?: Uint8Array;
+  /** Advertise record_size_limit (RFC 8449): the largest protected record plaintext we accept, 64..16384. */
+  record_size_limit?: number;
 }
 
 type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_flight' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
@@ -169,6 +174,7 @@ export class Dtls12Client extends Dtls12Endpoint {
     if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
     if (this.offersEncryptThenMac()) exts.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
     if (o.connection_id) exts.push(connectionIdExtension(o.connection_id));
+    if (o.record_size_limit !== undefined) exts.push(recordSizeLimitExtension(o.record_size_limit));
     return exts;
   }
 
@@ -300,6 +306,11 @@ export class Dtls12Client extends Dtls12Endpoint {
           if (this.clientOptions.connection_id!.length > 0) this.receiveCid = this.clientOptions.connection_id;
           break;
         }
+        case EXT_RECORD_SIZE_LIMIT:
+          // RFC 8449 §4: the server's limit binds our protected records; ours binds its.
+          this.protectedSendLimit = decodeRecordSizeLimit(ext.data, 'ServerHello record_size_limit');
+          this.protectedReceiveLimit = this.clientOptions.record_size_limit!;
+          break;
         case EXT_SERVER_CERTIFICATE_TYPE:
           this.serverCertificateType = this.chosenType(ext.data, this.clientOptions.server_certificate_types ?? ['x509'], 'server_certificate_type');
           break;

@@ -82,3 +82,10 @@ export const EXT_SESSION_TICKET = 0x0023;
 
 /** RFC 9146 §3: connection_id, opaque cid<0..2^8-1>: the CID the sender wants to receive. */
 export const EXT_CONNECTION_ID = 0x0036;
+
+/**
+ * RFC 8449: record_size_limit, uint16: the largest record plaintext (TLS 1.2) the sender will
+ * accept in protected records. At least 64; a TLS 1.2 endpoint sends at most 2^14.
+ */
+export const EXT_RECORD_SIZE_LIMIT = 0x001c;
+export const MIN_RECORD_SIZE_LIMIT = 64;

@@ -80,6 +80,12 @@ export abstract class Dtls12Endpoint {
   protected receiveCid: Uint8Array | undefined;
   /** Largest record plaintext either side may send: 2^14, or what max_fragment_length negotiated. */
   maxPlaintextBytes = MAX_PLAINTEXT_BYTES;
+  /**
+   * record_size_limit (RFC 8449 §4): the peer's limit on the plaintext of the protected records
+   * we send it, and ours on those it sends us. Unprotected records are not bound by them.
+   */
+  protectedSendLimit = MAX_PLAINTEXT_BYTES;
+  protected protectedReceiveLimit = MAX_PLAINTEXT_BYTES;
   protected transcript: RunningHash;
 
   private readonly outbox: Uint8Array[] = [];
@@ -160,8 +166,9 @@ export abstract class Dtls12Endpoint {
   sendApplicationData(data: Uint8Array): void {
     if (this.state !== 'connected') throw new Error(`cannot send application data in state ${this.state}`);
     // Records never exceed the negotiated plaintext limit (RFC 6066 §4).
-    for (let o = 0; o < data.length || o === 0; o += this.maxPlaintextBytes)
-      this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data.subarray(o, o + this.maxPlaintextBytes)));
+    const limit = Math.min(this.maxPlaintextBytes, this.protectedSendLimit);
+    for (let o = 0; o < data.length || o === 0; o += limit)
+      this.outbox.push(this.encodeOutgoingRecord(ContentType.application_data, data.subarray(o, o + limit)));
   }
 
   /** Ends the connection with a close_notify alert (RFC 5246 §7.2.1), so the peer can move on. */
@@ -254,7 +261,8 @@ export abstract class Dtls12Endpoint {
     // A tls12_cid record also carries the CID in its header and the real type inside (RFC 9146 §4).
     const cidBytes = item.epoch > 0 && this.sendCid ? this.sendCid.length + 1 : 0;
     const expansion = item.epoch === 0 ? 0 : this.writeProtectionFor(item.epoch).maxExpansionBytes + cidBytes;
-    const room = Math.min(this.options.mtu_bytes - RECORD_HEADER_BYTES - expansion, this.maxPlaintextBytes) - HANDSHAKE_HEADER_BYTES;
+    const limit = item.epoch === 0 ? this.maxPlaintextBytes : Math.min(this.maxPlaintextBytes, this.protectedSendLimit);
+    const room = Math.min(this.options.mtu_bytes - RECORD_HEADER_BYTES - expansion, limit) - HANDSHAKE_HEADER_BYTES;
     if (room <= 0) throw new RangeError(`mtu ${this.options.mtu_bytes} leaves no room for a handshake fragment`);
     const out: HandshakeFragment[] = [];
     let offset = 0;
@@ -381,8 +389,8 @@ export abstract class Dtls12Endpoint {
     const opened = this.unprotect(r);
     if (opened === null) return 'ok';
     const { payload, type } = opened;
-    if (payload.length > this.maxPlaintextBytes)
-      throw new ProtocolAlert('record_overflow', `record of ${payload.length} bytes exceeds the ${this.maxPlaintextBytes}-byte limit`);
+    const limit = r.epoch === 0 ? this.maxPlaintextBytes : Math.min(this.maxPlaintextBytes, this.protectedReceiveLimit);
+    if (payload.length > limit) throw new ProtocolAlert('record_overflow', `record of ${payload.length} bytes exceeds the ${limit}-byte limit`);
     this.noteRecordSeq(r.seq);
     switch (type) {
       case ContentType.handshake:

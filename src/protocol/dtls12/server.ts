@@ -16,9 +16,11 @@ import {
   EXT_EXTENDED_MASTER_SECRET,
   EXT_MAX_FRAGMENT_LENGTH,
   EXT_RENEGOTIATION_INFO,
+  EXT_RECORD_SIZE_LIMIT,
   EXT_SERVER_CERTIFICATE_TYPE,
   EXT_SESSION_TICKET,
   EXT_SIGNATURE_ALGORITHMS,
+  MAX_PLAINTEXT_BYTES,
   EXT_SUPPORTED_GROUPS,
   MAX_FRAGMENT_LENGTH_CODES,
   HandshakeType,
@@ -58,8 +60,10 @@ import {
   certificateTypeChoiceExtension,
   checkEcPointFormats,
   connectionIdExtension,
+  recordSizeLimitExtension,
   decodeCertificateTypeList,
   decodeConnectionId,
+  decodeRecordSizeLimit,
   decodeSignatureAlgorithms,
   decodeSupportedGroups,
   ecPointFormatsExtension,
@@ -95,6 +99,8 @@ export interface Dtls12ServerOptions extends Dtls12Options {
   session_tickets?: { key: TicketKey; lifetime_s: number };
   /** Accept a client's connection ID offer (RFC 9146) with this CID for the records it sends us; AEAD suites only. */
   connection_id?: Uint8Array;
+  /** Answer a client's record_size_limit (RFC 8449) with this limit on the protected records we accept, 64..16384. */
+  record_size_limit?: number;
   /** Answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). */
   cookie: boolean;
   cookie_secret: Uint8Array;
@@ -348,6 +354,7 @@ export class Dtls12Server extends Dtls12Endpoint {
         e.type === EXT_RENEGOTIATION_INFO ||
         e.type === EXT_MAX_FRAGMENT_LENGTH ||
         e.type === EXT_CONNECTION_ID ||
+        e.type === EXT_RECORD_SIZE_LIMIT ||
         (e.type === EXT_EXTENDED_MASTER_SECRET && saved.extended_master_secret),
     );
     const hello = this.handshakeItem(
@@ -406,7 +413,11 @@ export class Dtls12Server extends Dtls12Endpoint {
       throw new ProtocolAlert('handshake_failure', 'no cipher suite in common that this server can serve');
     }
 
-    const mfl = ext(EXT_MAX_FRAGMENT_LENGTH);
+    const rsl = ext(EXT_RECORD_SIZE_LIMIT);
+    const clientLimit = rsl ? decodeRecordSizeLimit(rsl.data, 'ClientHello record_size_limit') : undefined;
+    const useRsl = clientLimit !== undefined && o.record_size_limit !== undefined;
+    // RFC 8449 §5: a server that negotiates record_size_limit ignores max_fragment_length.
+    const mfl = useRsl ? undefined : ext(EXT_MAX_FRAGMENT_LENGTH);
     if (mfl && (mfl.data.length !== 1 || MAX_FRAGMENT_LENGTH_CODES[mfl.data[0]!] === undefined))
       throw new ProtocolAlert('illegal_parameter', `ClientHello max_fragment_length ${mfl.data[0]} is not 1..4 (RFC 6066 §4)`);
     const ems = ext(EXT_EXTENDED_MASTER_SECRET);
@@ -422,6 +433,9 @@ export class Dtls12Server extends Dtls12Endpoint {
     if (this.extendedMasterSecret) extensions.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
     if (mfl) extensions.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: mfl.data });
     if (this.encryptThenMac) extensions.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
+    this.protectedSendLimit = useRsl ? Math.min(clientLimit, MAX_PLAINTEXT_BYTES) : MAX_PLAINTEXT_BYTES;
+    this.protectedReceiveLimit = useRsl ? o.record_size_limit! : MAX_PLAINTEXT_BYTES;
+    if (useRsl) extensions.push(recordSizeLimitExtension(o.record_size_limit!));
     const cid = ext(EXT_CONNECTION_ID);
     if (cid) {
       const theirs = decodeConnectionId(cid.data, 'ClientHello connection_id');

@@ -1,11 +1,14 @@
 import { ByteReader, ByteWriter, DecodeError } from '../../common/bytes.js';
+import { ProtocolAlert } from '../alerts.js';
 import {
   CertificateType,
   EC_POINT_FORMAT_UNCOMPRESSED,
   EXT_CLIENT_CERTIFICATE_TYPE,
   EXT_CONNECTION_ID,
   EXT_EC_POINT_FORMATS,
+  EXT_RECORD_SIZE_LIMIT,
   EXT_SERVER_CERTIFICATE_TYPE,
+  MIN_RECORD_SIZE_LIMIT,
   EXT_SIGNATURE_ALGORITHMS,
   EXT_SUPPORTED_GROUPS,
   type CertificateTypeName,
@@ -99,4 +102,18 @@ export function decodeConnectionId(data: Uint8Array, what: string): Uint8Array {
   const cid = rd.vector(1, 'cid');
   rd.end();
   return cid;
+}
+
+/** RFC 8449 §4: uint16 RecordSizeLimit. */
+export function recordSizeLimitExtension(limit: number): Extension {
+  return { type: EXT_RECORD_SIZE_LIMIT, data: new ByteWriter().u16(limit).finish() };
+}
+
+/** A value below 64 is an illegal_parameter (RFC 8449 §4). */
+export function decodeRecordSizeLimit(data: Uint8Array, what: string): number {
+  const rd = new ByteReader(data, what);
+  const limit = rd.u16('RecordSizeLimit');
+  rd.end();
+  if (limit < MIN_RECORD_SIZE_LIMIT) throw new ProtocolAlert('illegal_parameter', `${what}: RecordSizeLimit ${limit} is below ${MIN_RECORD_SIZE_LIMIT} (RFC 8449 §4)`);
+  return limit;
 }
