@@ -154,6 +154,11 @@ export function certificatesToPem(certificates: readonly Uint8Array[]): string {
   return certificates.map((der) => pemBlock('CERTIFICATE', der)).join('');
 }
 
+/** SubjectPublicKeyInfo "PUBLIC KEY", as `openssl pkey -pubout` writes it (GnuTLS --rawpkfile reads it). */
+export function publicKeyToPem(spki: Uint8Array): string {
+  return pemBlock('PUBLIC KEY', spki);
+}
+
 /** PKCS#8 "PRIVATE KEY", which OpenSSL, mbedTLS and GnuTLS all read. */
 export function privateKeyToPem(key: PrivateKey): string {
   if (key.kind === 'rsa2048') return key.private_key.export({ type: 'pkcs8', format: 'pem' }) as string;

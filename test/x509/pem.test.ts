@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.js';
 import { publicKeyOf, seededP256Key } from '../../src/x509/keys.js';
-import { certificatesToPem, parseCertificatesPem, privateKeyToPem, readCertificatesPemFile, readPrivateKeyPemFile, readPublicKeyPemFile } from '../../src/x509/pem.js';
+import { certificatesToPem, parseCertificatesPem, privateKeyToPem, publicKeyToPem, readCertificatesPemFile, readPrivateKeyPemFile, readPublicKeyPemFile } from '../../src/x509/pem.js';
 import { seededRsa2048Key } from '../../src/x509/rsa_keygen.js';
 import { encodeSpki } from '../../src/x509/spki.js';
 import { hasOpenssl, opensslOk, withTempDir, writeFile } from '../helpers/openssl_cli.js';
@@ -128,6 +128,8 @@ describe.skipIf(!hasOpenssl)('PEM public keys (SubjectPublicKeyInfo, as RFC 7250
       const spki = readPublicKeyPemFile(join(dir, 'pub.pem'));
       expect(toHex(spki)).toBe(opensslSpki(dir, 'key.pem'));
       expect(toHex(spki)).toBe(toHex(encodeSpki(publicKeyOf(readPrivateKeyPemFile(join(dir, 'key.pem'))))));
+      // Written back, it is the text openssl wrote.
+      expect(publicKeyToPem(spki)).toBe(readFileSync(join(dir, 'pub.pem'), 'utf8'));
     });
   });
 
