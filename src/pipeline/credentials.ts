@@ -1,44 +1,16 @@
-import type { MeteredCrypto } from '../crypto/metered_crypto.js';
-import { ProtocolAlert } from '../protocol/dtls12/alerts.js';
+import { chainAuthenticator, pinnedKeyAuthenticator } from '../auth/peer_authenticators.js';
 import type { CertificateTypeName } from '../protocol/dtls12/constants.js';
-import type { Credential, PeerAuthenticator } from '../protocol/dtls12/credentials.js';
+import type { Credential } from '../protocol/dtls12/credentials.js';
 import type { ResolvedConfig } from '../scenario/load_scenario.js';
 import type { Dtls12Setup } from '../transcript/build_dtls12.js';
 import { buildCertificateChain } from '../x509/chain.js';
 import { seededP256Key } from '../x509/keys.js';
-import { meteredVerifier } from '../x509/signatures.js';
-import { decodeSpki, encodeSpki } from '../x509/spki.js';
-import { trustAnchorFromCertificate, verifyChain, type TrustAnchor } from '../x509/verify_chain.js';
+import { encodeSpki } from '../x509/spki.js';
+import { trustAnchorFromCertificate } from '../x509/verify_chain.js';
 import { publicKeyOf } from '../x509/keys.js';
-import { bytesEqual } from '../protocol/common/bytes.js';
 
 type Role = 'client' | 'server';
 type AuthSetup = Pick<Dtls12Setup, 'server_credentials' | 'server_certificate_types' | 'authenticate_server' | 'client_credential' | 'authenticate_client'>;
-
-/**
- * The peer checks a verifier runs, metered on the verifying endpoint: each certificate's
- * signature by its issuer (the last by the pre-provisioned root), RFC 5280 §6 path rules.
- */
-export function chainAuthenticator(anchor: TrustAnchor): (crypto: MeteredCrypto) => PeerAuthenticator {
-  return (crypto) => (type, entries) => {
-    if (type !== 'x509') throw new ProtocolAlert('unsupported_certificate', `expected an X.509 chain, got a ${type}`);
-    const result = verifyChain(entries, [anchor], meteredVerifier(crypto));
-    if (!result.ok) throw new ProtocolAlert(result.alert, `certificate ${result.index}: ${result.message}`);
-    return result.leaf.spki;
-  };
-}
-
-/**
- * Raw public keys (RFC 7250) carry no chain: the peer's SubjectPublicKeyInfo must be one the
- * verifier holds (pinned at provisioning, RFC 7250 §6), compared byte for byte.
- */
-export function pinnedKeyAuthenticator(pinned: Uint8Array): (crypto: MeteredCrypto) => PeerAuthenticator {
-  return () => (type, entries) => {
-    if (type !== 'raw_public_key') throw new ProtocolAlert('unsupported_certificate', `expected a raw public key, got a ${type} certificate`);
-    if (!bytesEqual(entries[0]!, pinned)) throw new ProtocolAlert('bad_certificate', 'the raw public key is not the pinned one');
-    return decodeSpki(entries[0]!);
-  };
-}
 
 /** Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. */
 export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificates' | 'mutual'>, seed: number): AuthSetup {
@@ -50,12 +22,12 @@ export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificat
     const credential = (chain: typeof server): Credential => ({ type: 'x509', entries: chain.certificates, key: chain.leaf_private_key });
     const setup: AuthSetup = {
       server_credentials: [credential(server)],
-      authenticate_server: chainAuthenticator(trustAnchorFromCertificate(server.root)),
+      authenticate_server: chainAuthenticator([trustAnchorFromCertificate(server.root)]),
     };
     if (!config.mutual) return setup;
     // The client's key is P-256: the IoT certificate profile's (RFC 7925 §4.4.1).
     const client = chainFor('client', 'p256');
-    return { ...setup, client_credential: credential(client), authenticate_client: chainAuthenticator(trustAnchorFromCertificate(client.root)) };
+    return { ...setup, client_credential: credential(client), authenticate_client: chainAuthenticator([trustAnchorFromCertificate(client.root)]) };
   }
   if (config.auth === 'rpk') {
     const keyFor = (role: Role) => seededP256Key(seed, `rpk/${role}`);

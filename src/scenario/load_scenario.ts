@@ -8,11 +8,11 @@ import type { CostGroup } from '../device/cost_groups.js';
 import { gilbertFromMeanAndBurst, type DirectionalLoss, type LossProcess } from '../link/loss_model.js';
 import { coverageClass } from '../link/cellular_framing.js';
 import type { FramingOptions } from '../link/framing_options.js';
-import { CIPHER_SUITE_NAMES, CIPHER_SUITES, type CipherSuiteName, type KeyExchange } from '../protocol/dtls12/cipher_suites.js';
+import { CIPHER_SUITES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
+import { defaultSuiteForMode, MODE_KEY_EXCHANGES, suitesForMode } from './auth_modes.js';
 import {
   configSchema,
   scenarioSchema,
-  type AuthMode,
   type LossSpec,
   type ScenarioConfig,
   type ScenarioFile,
@@ -178,34 +178,11 @@ function resolveLoss(spec: LossSpec): DirectionalLoss {
   return { client_to_server: both, server_to_client: both };
 }
 
-/** The suite each mode uses unless the scenario names one: the IoT profiles' CCM_8 suites (RFC 7925 §4.2, §4.4.1). */
-function defaultSuite(config: ScenarioConfig): CipherSuiteName {
-  switch (config.auth) {
-    case 'psk':
-      return 'TLS_PSK_WITH_AES_128_CCM_8';
-    case 'ecdhe-psk':
-      return 'TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256';
-    case 'cert':
-      return config.certificates.server_key === 'rsa2048' ? 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' : 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8';
-    case 'rpk':
-      return 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8';
-  }
-}
-
-/** Which key exchanges each mode can run. */
-const MODE_KEY_EXCHANGES: Record<AuthMode, readonly KeyExchange[]> = {
-  psk: ['psk'],
-  'ecdhe-psk': ['ecdhe_psk'],
-  cert: ['ecdhe_ecdsa', 'ecdhe_rsa'],
-  rpk: ['ecdhe_ecdsa'],
-};
-
 function resolveCipherSuite(config: ScenarioConfig, where: string): CipherSuiteName {
-  const suite = config.cipher_suite ?? defaultSuite(config);
+  const suite = config.cipher_suite ?? defaultSuiteForMode(config.auth, config.certificates.server_key);
   const kx = CIPHER_SUITES[suite].key_exchange;
-  const fits = CIPHER_SUITE_NAMES.filter((n) => MODE_KEY_EXCHANGES[config.auth].includes(CIPHER_SUITES[n].key_exchange));
   if (!MODE_KEY_EXCHANGES[config.auth].includes(kx))
-    throw new InputError(`${where}cipher_suite: got ${suite}, whose key exchange does not fit auth ${config.auth}; expected one of ${fits.join(', ')}`);
+    throw new InputError(`${where}cipher_suite: got ${suite}, whose key exchange does not fit auth ${config.auth}; expected one of ${suitesForMode(config.auth).join(', ')}`);
   if (config.auth === 'cert') {
     const want = config.certificates.server_key === 'rsa2048' ? 'ecdhe_rsa' : 'ecdhe_ecdsa';
     if (kx !== want)

@@ -1,7 +1,8 @@
 /**
- * PEM (RFC 7468): certificates ("CERTIFICATE", one or a chain in one file) and private keys (SEC 1
- * "EC PRIVATE KEY", PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY") in and out, for users who
- * bring their own credentials. Key parsing is node:crypto's (OpenSSL); we then insist on P-256 or
+ * PEM (RFC 7468): certificates ("CERTIFICATE", one or a chain in one file), private keys (SEC 1
+ * "EC PRIVATE KEY", PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY") and public keys
+ * (SubjectPublicKeyInfo "PUBLIC KEY", as `openssl pkey -pubout` writes it, for RFC 7250 raw public
+ * keys) in and out, for users who bring their own credentials. Key parsing is node:crypto's (OpenSSL); we then insist on P-256 or
  * RSA-2048 and hand the key over in the form MeteredCrypto signs with.
  *
  * Every error is an InputError naming the file (exit code 2) and what was expected.
@@ -14,6 +15,7 @@ import { InputError } from '../scenario/errors.js';
 import { UnsupportedCertificateError } from './errors.js';
 import type { PrivateKey } from './keys.js';
 import { parseCertificate } from './parse.js';
+import { decodeSpki } from './spki.js';
 
 interface PemBlock {
   label: string;
@@ -80,6 +82,27 @@ export function parsePrivateKeyPem(text: string, source: string): PrivateKey {
   return privateKeyFrom(key, source);
 }
 
+/**
+ * The DER SubjectPublicKeyInfo of a PEM file with exactly one "PUBLIC KEY" block, checked to be
+ * P-256 or RSA-2048. The DER is returned as is: a pinned raw public key is compared byte for byte.
+ */
+export function parsePublicKeyPem(text: string, source: string): Uint8Array {
+  const blocks = pemBlocks(text, source);
+  const keys = blocks.filter((b) => b.label === 'PUBLIC KEY');
+  if (keys.length !== 1) {
+    const hint = blocks.some((b) => KEY_LABELS.includes(b.label)) ? ' (a private key: write its public key with `openssl pkey -pubout`)' : '';
+    throw new InputError(`${source}: expected one "PUBLIC KEY" PEM block, got ${describeBlocks(blocks)}${hint}`);
+  }
+  const der = keys[0]!.der;
+  try {
+    decodeSpki(der, 'public key');
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof UnsupportedCertificateError) throw new InputError(`${source}: ${e.message}`);
+    throw e;
+  }
+  return der;
+}
+
 function derTypeOf(label: string): 'pkcs8' | 'sec1' | 'pkcs1' {
   return label === 'EC PRIVATE KEY' ? 'sec1' : label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'pkcs8';
 }
@@ -109,6 +132,10 @@ export function readPrivateKeyPemFile(path: string): PrivateKey {
   return parsePrivateKeyPem(readText(path), path);
 }
 
+export function readPublicKeyPemFile(path: string): Uint8Array {
+  return parsePublicKeyPem(readText(path), path);
+}
+
 function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -125,6 +152,11 @@ function pemBlock(label: string, der: Uint8Array): string {
 
 export function certificatesToPem(certificates: readonly Uint8Array[]): string {
   return certificates.map((der) => pemBlock('CERTIFICATE', der)).join('');
+}
+
+/** SubjectPublicKeyInfo "PUBLIC KEY", as `openssl pkey -pubout` writes it (GnuTLS --rawpkfile reads it). */
+export function publicKeyToPem(spki: Uint8Array): string {
+  return pemBlock('PUBLIC KEY', spki);
 }
 
 /** PKCS#8 "PRIVATE KEY", which OpenSSL, mbedTLS and GnuTLS all read. */

@@ -2,11 +2,15 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach } from 'vitest';
 import type { UdpSession } from '../../src/interop/udp_session.js';
 
-/** A peer program (openssl, gnutls-*) under test, with its combined output. */
+/** A peer program (openssl, gnutls-*, our CLI) under test, with its combined output. */
 export interface PeerProcess {
   proc: ChildProcessWithoutNullStreams;
   output: () => string;
+  /** Standard output alone (our CLI's JSON report, which stderr lines would corrupt). */
+  stdout: () => string;
   waitFor: (re: RegExp, ms: number) => Promise<void>;
+  /** The exit code, or null when a signal ended it. */
+  exited: Promise<number | null>;
 }
 
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -29,13 +33,19 @@ export function startPeer(command: string, args: string[]): PeerProcess {
   const proc = spawn(command, args, { stdio: 'pipe' });
   children.push(proc);
   let out = '';
+  let stdout = '';
   const listeners: (() => void)[] = [];
   const onData = (b: Buffer) => {
     out += b.toString();
     for (const l of listeners.splice(0)) l();
   };
-  proc.stdout.on('data', onData);
+  proc.stdout.on('data', (b: Buffer) => {
+    stdout += b.toString();
+    onData(b);
+  });
   proc.stderr.on('data', onData);
+  // 'close', not 'exit': by then every byte of output has been read.
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   proc.on('exit', () => {
     for (const l of listeners.splice(0)) l();
   });
@@ -45,5 +55,5 @@ export function startPeer(command: string, args: string[]): PeerProcess {
       const check = () => (re.test(out) ? (clearTimeout(t), resolve()) : listeners.push(check));
       check();
     });
-  return { proc, output: () => out, waitFor };
+  return { proc, output: () => out, stdout: () => stdout, waitFor, exited };
 }

@@ -7,7 +7,7 @@ import { OpMeter } from '../../src/crypto/meter.js';
 import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { systemRandom } from '../../src/crypto/random_source.js';
 import { UdpSession } from '../../src/interop/udp_session.js';
-import { chainAuthenticator } from '../../src/pipeline/credentials.js';
+import { chainAuthenticator } from '../../src/auth/peer_authenticators.js';
 import type { CipherSuiteName } from '../../src/protocol/dtls12/cipher_suites.js';
 import { Dtls12Client, type Dtls12ClientOptions } from '../../src/protocol/dtls12/client.js';
 import type { GroupName } from '../../src/protocol/dtls12/groups_and_signatures.js';
@@ -99,7 +99,7 @@ describe.skipIf(!hasOpenssl)('ECDHE modes with OpenSSL 3 (DTLS 1.2)', () => {
       '-cipher', openssl, '-accept', `127.0.0.1:${port}`, '-naccept', '1',
     ]);
     await server.waitFor(/ACCEPT/, 10_000);
-    const { client, session } = await ourClient(port, suite, { authenticate_server: chainAuthenticator(trustAnchorFromCertificate(chain.root))(new MeteredCrypto('client', new OpMeter(), systemRandom)) });
+    const { client, session } = await ourClient(port, suite, { authenticate_server: chainAuthenticator([trustAnchorFromCertificate(chain.root)])(new MeteredCrypto('client', new OpMeter(), systemRandom)) });
     client.sendApplicationData(enc.encode('hello over certificates\n'));
     session.flush();
     await server.waitFor(/hello over certificates/, 10_000);
@@ -136,7 +136,7 @@ describe.skipIf(!hasOpenssl)('ECDHE modes with OpenSSL 3 (DTLS 1.2)', () => {
     await server.waitFor(/ACCEPT/, 10_000);
     const crypto = new MeteredCrypto('client', new OpMeter(), systemRandom);
     const { client, session } = await ourClient(port, 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', {
-      authenticate_server: chainAuthenticator(trustAnchorFromCertificate(srv.root))(crypto),
+      authenticate_server: chainAuthenticator([trustAnchorFromCertificate(srv.root)])(crypto),
       credential: { type: 'x509', entries: cli.certificates, key: cli.leaf_private_key },
     });
     client.sendApplicationData(enc.encode('mutual\n'));
@@ -146,7 +146,7 @@ describe.skipIf(!hasOpenssl)('ECDHE modes with OpenSSL 3 (DTLS 1.2)', () => {
 
     const ours = await ourServer('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', {
       credentials: [{ type: 'x509', entries: srv.certificates, key: srv.leaf_private_key }],
-      request_client_certificate: { types: ['x509'], authenticate: chainAuthenticator(trustAnchorFromCertificate(cli.root))(new MeteredCrypto('server', new OpMeter(), systemRandom)) },
+      request_client_certificate: { types: ['x509'], authenticate: chainAuthenticator([trustAnchorFromCertificate(cli.root)])(new MeteredCrypto('server', new OpMeter(), systemRandom)) },
     });
     const peer = startPeer('openssl', [
       's_client', '-dtls1_2', '-cipher', 'ECDHE-ECDSA-AES128-CCM8', '-CAfile', fs.root, '-verify_return_error', '-cert', fc.leaf, '-key', fc.key,
@@ -170,7 +170,7 @@ describe.skipIf(!hasOpenssl)('ECDHE modes with OpenSSL 3 (DTLS 1.2)', () => {
     const { session } = await ourClient(port, 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', {
       mtu: 256,
       groups: [group],
-      authenticate_server: chainAuthenticator(trustAnchorFromCertificate(chain.root))(new MeteredCrypto('client', new OpMeter(), systemRandom)),
+      authenticate_server: chainAuthenticator([trustAnchorFromCertificate(chain.root)])(new MeteredCrypto('client', new OpMeter(), systemRandom)),
     });
     // OpenSSL kept to 256-byte datagrams, so the server's Certificate arrived in pieces we reassembled.
     const received = session.wire.filter((w) => w.direction === 'received');
@@ -224,7 +224,7 @@ describe.skipIf(!hasOpenssl)('ECDHE modes with OpenSSL 3 (DTLS 1.2)', () => {
       mtu_bytes: 1200,
       cipher_suites: ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8'],
       groups: ['secp256r1'],
-      authenticate_server: chainAuthenticator(trustAnchorFromCertificate(other.root))(crypto),
+      authenticate_server: chainAuthenticator([trustAnchorFromCertificate(other.root)])(crypto),
     });
     const session = trackSession(new UdpSession(client));
     await session.bind('127.0.0.1', 0);

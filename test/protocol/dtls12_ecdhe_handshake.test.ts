@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDatagram } from '../../src/protocol/dtls12/record.js';
 import { decodeHandshakeFragments } from '../../src/protocol/dtls12/handshake_header.js';
-import { credentialsFor, pinnedKeyAuthenticator } from '../../src/pipeline/credentials.js';
+import { pinnedKeyAuthenticator } from '../../src/auth/peer_authenticators.js';
+import { credentialsFor } from '../../src/pipeline/credentials.js';
 import type { CipherSuiteName } from '../../src/protocol/dtls12/cipher_suites.js';
 import type { GroupName } from '../../src/protocol/dtls12/groups_and_signatures.js';
 import { buildDtls12Transcript } from '../../src/transcript/build_dtls12.js';

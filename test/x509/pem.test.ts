@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.js';
 import { publicKeyOf, seededP256Key } from '../../src/x509/keys.js';
-import { certificatesToPem, parseCertificatesPem, privateKeyToPem, readCertificatesPemFile, readPrivateKeyPemFile } from '../../src/x509/pem.js';
+import { certificatesToPem, parseCertificatesPem, privateKeyToPem, publicKeyToPem, readCertificatesPemFile, readPrivateKeyPemFile, readPublicKeyPemFile } from '../../src/x509/pem.js';
 import { seededRsa2048Key } from '../../src/x509/rsa_keygen.js';
 import { encodeSpki } from '../../src/x509/spki.js';
 import { hasOpenssl, opensslOk, withTempDir, writeFile } from '../helpers/openssl_cli.js';
@@ -113,6 +113,40 @@ describe.skipIf(!hasOpenssl)('PEM certificates', () => {
       const missing = join(dir, 'missing.pem');
       expect(() => readCertificatesPemFile(missing)).toThrow(`${missing}: cannot read the file: ENOENT`);
       expect(() => readCertificatesPemFile(missing)).toThrow(InputError);
+    });
+  });
+});
+
+describe.skipIf(!hasOpenssl)('PEM public keys (SubjectPublicKeyInfo, as RFC 7250 raw public keys are pinned)', () => {
+  it.each([
+    ['P-256', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'key.pem']],
+    ['RSA-2048', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'key.pem']],
+  ])('%s from `openssl pkey -pubout`: the DER openssl writes, and the key of the private key', (_name, args) => {
+    withTempDir((dir) => {
+      opensslOk(args, dir);
+      opensslOk(['pkey', '-in', 'key.pem', '-pubout', '-out', 'pub.pem'], dir);
+      const spki = readPublicKeyPemFile(join(dir, 'pub.pem'));
+      expect(toHex(spki)).toBe(opensslSpki(dir, 'key.pem'));
+      expect(toHex(spki)).toBe(toHex(encodeSpki(publicKeyOf(readPrivateKeyPemFile(join(dir, 'key.pem'))))));
+      // Written back, it is the text openssl wrote.
+      expect(publicKeyToPem(spki)).toBe(readFileSync(join(dir, 'pub.pem'), 'utf8'));
+    });
+  });
+
+  it('refuses a private key (with a hint), a certificate, an Ed25519 key and a missing file, naming the file', () => {
+    withTempDir((dir) => {
+      opensslOk(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ec.key'], dir);
+      const ecKey = join(dir, 'ec.key');
+      expect(() => readPublicKeyPemFile(ecKey)).toThrow(`${ecKey}: expected one "PUBLIC KEY" PEM block, got "PRIVATE KEY" (a private key: write its public key with \`openssl pkey -pubout\`)`);
+      opensslOk(['req', '-x509', '-key', 'ec.key', '-out', 'ec.crt', '-subj', '/CN=ec', '-days', '30'], dir);
+      expect(() => readPublicKeyPemFile(join(dir, 'ec.crt'))).toThrow('expected one "PUBLIC KEY" PEM block, got "CERTIFICATE"');
+      opensslOk(['genpkey', '-algorithm', 'ed25519', '-out', 'ed.key'], dir);
+      opensslOk(['pkey', '-in', 'ed.key', '-pubout', '-out', 'ed.pub'], dir);
+      const edPub = join(dir, 'ed.pub');
+      expect(() => readPublicKeyPemFile(edPub)).toThrow(InputError);
+      expect(() => readPublicKeyPemFile(edPub)).toThrow(`${edPub}: public key: public key algorithm Ed25519 (1.3.101.112) is not supported`);
+      const missing = join(dir, 'missing.pub');
+      expect(() => readPublicKeyPemFile(missing)).toThrow(`${missing}: cannot read the file: ENOENT`);
     });
   });
 });
