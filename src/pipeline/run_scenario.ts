@@ -20,6 +20,7 @@ import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenari
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
 import { credentialsFor } from './credentials.js';
+import { WIRE_PRESETS } from '../protocol/dtls12/wire_presets.js';
 import { seededRandom } from '../crypto/random_source.js';
 import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
 import type { Transcript } from '../transcript/types.js';
@@ -47,12 +48,14 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       buffers: variant.client.buffers,
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
+      wire: WIRE_PRESETS[variant.client.stack.wire.preset.name],
     },
     server: {
       memory: variant.server.stack.memory,
       buffers: variant.server.buffers,
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
+      wire: WIRE_PRESETS[variant.server.stack.wire.preset.name],
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },

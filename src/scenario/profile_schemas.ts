@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WIRE_PRESET_NAMES } from '../protocol/dtls12/wire_presets.js';
 import { figureSchema, nonNegativeFigure, positiveFigure, wholeFigure } from './figure.js';
 import { COST_GROUPS } from '../device/cost_groups.js';
 
@@ -288,6 +289,8 @@ export const wireSchema = z
     extended_master_secret: wireSwitch,
     /** Offers / accepts encrypt-then-MAC for CBC suites (RFC 7366). */
     encrypt_then_mac: wireSwitch,
+    /** The ClientHello and datagram shape (src/protocol/dtls12/wire_presets.ts), and why this stack has it. */
+    preset: z.object({ name: z.enum(WIRE_PRESET_NAMES), source: z.string().min(1) }).strict(),
   })
   .strict();
 

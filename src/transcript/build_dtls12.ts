@@ -11,6 +11,7 @@ import { Dtls12Client } from '../protocol/dtls12/client.js';
 import type { Dtls12Endpoint } from '../protocol/dtls12/endpoint.js';
 import { Dtls12Server } from '../protocol/dtls12/server.js';
 import { SessionCache, type Session, type TicketKey } from '../protocol/dtls12/session.js';
+import type { WireShape } from '../protocol/dtls12/wire_presets.js';
 import type { MemoryModel } from '../scenario/profile_schemas.js';
 import { describeDatagram } from './describe_datagram.js';
 import type { MemoryRecord, Transcript, TranscriptFlight } from './types.js';
@@ -40,7 +41,8 @@ export interface Dtls12Setup {
   max_timeout_ms: number;
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
-  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean; encrypt_then_mac: boolean };
+  /** `wire`: the stack's ClientHello and datagram shape; default the minimal preset. */
+  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean; encrypt_then_mac: boolean; wire?: WireShape };
   server: {
     memory: MemoryModel;
     buffers: BufferSizes;
@@ -48,6 +50,7 @@ export interface Dtls12Setup {
     session_id_bytes: number;
     extended_master_secret: boolean;
     encrypt_then_mac: boolean;
+    wire?: WireShape;
   };
   /** Both sides advertise this record_size_limit (RFC 8449). */
   record_size_limit?: number;
@@ -128,6 +131,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     ...(setup.connection_id ? { connection_id: setup.connection_id.client } : {}),
     ...(setup.record_size_limit !== undefined ? { record_size_limit: setup.record_size_limit } : {}),
     ...(connection.resume ? { resume: connection.resume } : {}),
+    ...(setup.client.wire ? { wire: setup.client.wire, pack_records: setup.client.wire.pack_records } : {}),
     max_handshake_message_bytes: setup.client.buffers.in_content_len,
     extended_master_secret: setup.client.extended_master_secret,
     encrypt_then_mac: setup.client.encrypt_then_mac,
@@ -152,6 +156,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     cookie_bytes: setup.server.cookie_bytes,
     session_id_bytes: setup.server.session_id_bytes,
     peer_id: new TextEncoder().encode('client'),
+    ...(setup.server.wire ? { pack_records: setup.server.wire.pack_records } : {}),
     max_handshake_message_bytes: setup.server.buffers.in_content_len,
     extended_master_secret: setup.server.extended_master_secret,
     encrypt_then_mac: setup.server.encrypt_then_mac,

@@ -76,10 +76,12 @@ describe('bursty and per-direction loss in the replay', () => {
     expect(q).toBeGreaterThan(bernoulli + 0.05);
   });
 
-  it('loss in one direction only: a dead downlink fails every trial, a clean one succeeds', () => {
+  it('loss in one direction only: a dead downlink fails every trial, a clean one almost never does', () => {
     expect(trials('{ client_to_server: 0, server_to_client: 1 }', 50).results.every((r) => !r.completed)).toBe(true);
     const up = trials('{ client_to_server: 0.2, server_to_client: 0 }', 2000).results;
-    expect(up.every((r) => r.completed)).toBe(true);
+    // Only the uplink loses: a client flight of two 802.15.4 frames is lost with 1 - 0.8^2 = 0.36,
+    // and Mbed TLS gives up on it after 7 losses in a row (0.36^7 = 0.08 %), so a handful of 2000 fail.
+    expect(up.filter((r) => !r.completed).length).toBeLessThan(20);
     expect(up.some((r) => r.retransmissions > 0)).toBe(true);
   });
 

@@ -62,6 +62,7 @@ import { decodePskIdentity, encodePskIdentity } from './messages/psk_key_exchang
 import { decodeNewSessionTicket } from './messages/new_session_ticket.js';
 import { decodeServerHello } from './messages/server_hello.js';
 import type { Session } from './session.js';
+import { WIRE_PRESETS, type WireShape } from './wire_presets.js';
 
 export interface Dtls12ClientOptions extends Dtls12Options {
   cipher_suites: CipherSuiteName[];
@@ -92,6 +93,8 @@ export interface Dtls12ClientOptions extends Dtls12Options {
   connection_id?: Uint8Array;
   /** Advertise record_size_limit (RFC 8449): the largest protected record plaintext we accept, 64..16384. */
   record_size_limit?: number;
+  /** The stack's ClientHello shape (src/protocol/dtls12/wire_presets.ts); default: minimal. */
+  wire?: WireShape;
 }
 
 type ClientStep = 'idle' | 'wait_server_hello' | 'wait_server_flight' | 'wait_change_cipher_spec' | 'wait_finished' | 'done';
@@ -122,6 +125,7 @@ export class Dtls12Client extends Dtls12Endpoint {
   /** The session this connection established or resumed, for a later resumption. */
   session: Session | undefined;
   private serverSessionId: Uint8Array = new Uint8Array(0);
+  private readonly wire: WireShape;
   private ticketAcknowledged = false;
   private newTicket: Uint8Array | undefined;
 
@@ -130,6 +134,7 @@ export class Dtls12Client extends Dtls12Endpoint {
     private readonly clientOptions: Dtls12ClientOptions,
   ) {
     super(crypto, clientOptions);
+    this.wire = clientOptions.wire ?? WIRE_PRESETS.minimal;
     const kinds = clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].key_exchange);
     if (kinds.some(usesPsk) && !clientOptions.psk) throw new Error('a PSK suite is offered but no psk is configured');
     if (kinds.some(usesEcdhe) && !clientOptions.groups?.length) throw new Error('an ECDHE suite is offered but no groups are configured');
@@ -149,7 +154,10 @@ export class Dtls12Client extends Dtls12Endpoint {
       cookie: new Uint8Array(0),
       // The SCSV tells the server we support secure renegotiation without sending the
       // extension, as mbedTLS clients do on an initial handshake (RFC 5746 §3.3).
-      cipher_suites: [...this.clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+      cipher_suites: [
+        ...this.clientOptions.cipher_suites.map((n) => CIPHER_SUITES[n].code),
+        ...(this.wire.renegotiation_scsv ? [TLS_EMPTY_RENEGOTIATION_INFO_SCSV] : []),
+      ],
       compression_methods: [0],
       extensions: this.helloExtensions(),
     };
@@ -160,17 +168,23 @@ export class Dtls12Client extends Dtls12Endpoint {
     const o = this.clientOptions;
     const kinds = o.cipher_suites.map((n) => CIPHER_SUITES[n].key_exchange);
     const exts: Extension[] = [];
-    if (kinds.some(usesEcdhe)) exts.push(supportedGroupsExtension(this.offeredGroups().map((g) => NamedGroup[g])), ecPointFormatsExtension());
+    const wire = this.wire;
+    if (kinds.some(usesEcdhe)) {
+      const configured: number[] = this.offeredGroups().map((g) => NamedGroup[g]);
+      const groups = [...configured, ...wire.extra_groups.filter((g) => !configured.includes(g))];
+      exts.push(supportedGroupsExtension(groups), ecPointFormatsExtension(wire.point_formats));
+    }
+    // The list the stack sends; this engine verifies ECDSA P-256 and RSA PKCS#1 v1.5 with
+    // SHA-256, which every preset lists, and our server signs with one of those.
+    if (wire.signature_algorithms.always || kinds.some(usesServerSignature)) exts.push(signatureAlgorithmsExtension(wire.signature_algorithms.schemes));
     if (kinds.some(usesServerSignature)) {
-      // What we can verify: ECDSA P-256 and RSA PKCS#1 v1.5, both with SHA-256.
-      exts.push(signatureAlgorithmsExtension([SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.rsa_pkcs1_sha256]));
       // RFC 7250 §4.1: send the lists only when they say more than "X.509".
       const serverTypes = o.server_certificate_types ?? ['x509'];
       if (serverTypes.some((t) => t !== 'x509')) exts.push(certificateTypeListExtension('server', serverTypes));
       if (o.credential && o.credential.type !== 'x509') exts.push(certificateTypeListExtension('client', [o.credential.type]));
     }
     if (o.extended_master_secret) exts.push({ type: EXT_EXTENDED_MASTER_SECRET, data: new Uint8Array(0) });
-    if (o.session_tickets || o.resume?.ticket) exts.push({ type: EXT_SESSION_TICKET, data: o.resume?.ticket ?? new Uint8Array(0) });
+    if (o.session_tickets || o.resume?.ticket || wire.always_session_ticket) exts.push({ type: EXT_SESSION_TICKET, data: o.resume?.ticket ?? new Uint8Array(0) });
     if (this.mflCode() !== undefined) exts.push({ type: EXT_MAX_FRAGMENT_LENGTH, data: Uint8Array.of(this.mflCode()!) });
     if (this.offersEncryptThenMac()) exts.push({ type: EXT_ENCRYPT_THEN_MAC, data: new Uint8Array(0) });
     if (o.connection_id) exts.push(connectionIdExtension(o.connection_id));
@@ -184,7 +198,8 @@ export class Dtls12Client extends Dtls12Endpoint {
    * ssl_write_encrypt_then_mac_ext checks only the option and the version); this client does not.
    */
   private offersEncryptThenMac(): boolean {
-    return this.clientOptions.encrypt_then_mac && this.clientOptions.cipher_suites.some((n) => isCbcSuite(CIPHER_SUITES[n]));
+    if (!this.clientOptions.encrypt_then_mac) return false;
+    return this.wire.always_encrypt_then_mac || this.clientOptions.cipher_suites.some((n) => isCbcSuite(CIPHER_SUITES[n]));
   }
 
   /**

@@ -28,6 +28,8 @@ export interface Dtls12Options {
   max_timeout_ms: number;
   /** Largest handshake message the receive buffer can reassemble (mbedTLS: MBEDTLS_SSL_IN_CONTENT_LEN). */
   max_handshake_message_bytes: number;
+  /** Several records of a flight share a datagram up to the MTU (the default), or one record per datagram. */
+  pack_records?: boolean;
   onMemoryEvent?: (event: MemoryEvent) => void;
 }
 
@@ -290,7 +292,8 @@ export abstract class Dtls12Endpoint {
       size = 0;
     };
     for (const r of records) {
-      if (size + r.length > this.options.mtu_bytes) flush();
+      // Stacks that send one record per datagram (GnuTLS) pay a UDP/IP header per message.
+      if (size + r.length > this.options.mtu_bytes || this.options.pack_records === false) flush();
       current.push(r);
       size += r.length;
     }

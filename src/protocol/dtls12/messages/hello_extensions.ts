@@ -34,8 +34,8 @@ export function decodeSupportedGroups(data: Uint8Array): number[] {
 }
 
 /** RFC 8422 §5.1.2: ECPointFormat ec_point_format_list<1..2^8-1>; only uncompressed remains. */
-export function ecPointFormatsExtension(): Extension {
-  return { type: EXT_EC_POINT_FORMATS, data: new ByteWriter().vector(1, Uint8Array.of(EC_POINT_FORMAT_UNCOMPRESSED)).finish() };
+export function ecPointFormatsExtension(formats: readonly number[] = [EC_POINT_FORMAT_UNCOMPRESSED]): Extension {
+  return { type: EXT_EC_POINT_FORMATS, data: new ByteWriter().vector(1, Uint8Array.from(formats)).finish() };
 }
 
 /** RFC 8422 §5.1.2: a peer that sends the extension must list uncompressed. */
