@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../scenario/errors.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
+import { calibrateCommand } from './calibrate_command.js';
 import { EXIT } from './exit_codes.js';
 import { interopCommand } from './interop_command.js';
 import { linkCommand } from './link_command.js';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     .command(interopCommand)
     .command(profilesCommand)
     .command(linkCommand)
+    .command(calibrateCommand)
     .demandCommand(1, 'name a command, e.g. handshake-sim run scenarios/quickstart.yaml')
     .strict()
     .recommendCommands()

@@ -132,7 +132,8 @@ const showCommand: CommandModule<object, ShowArgs> = {
     const kind = findKind(args.id);
     const profile = loadProfile(kind, args.id, PACKAGE_ROOT, 'ID');
     if (args.stack !== undefined && kind !== 'device') throw new InputError(`--stack: only with a device profile; ${args.id} is a ${kind}`);
-    const stack = args.stack !== undefined ? loadProfile('stack', args.stack, PACKAGE_ROOT, '--stack') : undefined;
+    // A path is the user's, so relative to where they are (a calibrated profile, say).
+    const stack = args.stack !== undefined ? loadProfile('stack', args.stack, process.cwd(), '--stack') : undefined;
     if (stack && !stack.cycles[(profile as DeviceProfile).core] && !stack.routes?.[profile.id])
       throw new InputError(`--stack: stack ${stack.id} has no cycle table for core ${(profile as DeviceProfile).core} (device ${profile.id}) and no routes for it; it has: ${Object.keys(stack.cycles).join(', ') || 'none'}`);
     const ops = stack ? opCosts(profile as DeviceProfile, stack) : undefined;

@@ -10,7 +10,9 @@ import { COST_GROUPS } from '../device/cost_groups.js';
  * a link says what the medium does (bitrate, framing, loss, radio currents).
  */
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9.+_-]*$/, 'lower-case letters, digits, ".", "+", "_" or "-"');
+/** A profile id: what scenarios name a shipped profile by (its file name). */
+export const profileIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.+_-]*$/, 'lower-case letters, digits, ".", "+", "_" or "-"');
+const id = profileIdSchema;
 
 /** Core families a stack's cycle table is keyed by. */
 export const CORE_FAMILIES = ['cortex-m3', 'cortex-m4', 'cortex-m33', 'xtensa-lx6', 'x86-64'] as const;
