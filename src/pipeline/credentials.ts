@@ -40,8 +40,11 @@ export function pinnedKeyAuthenticator(pinned: Uint8Array): (crypto: MeteredCryp
   };
 }
 
-/** Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. */
-export function credentialsFor(config: ResolvedConfig, seed: number): AuthSetup {
+/**
+ * Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. Only
+ * the mode's fields are read, so tests can build a mode's setup without a whole scenario.
+ */
+export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificates' | 'mutual'>, seed: number): AuthSetup {
   if (config.auth === 'cert') {
     const certs = config.certificates;
     const chainFor = (role: Role, leaf: 'p256' | 'rsa2048') =>
