@@ -73,3 +73,13 @@ function authSetup(config: Pick<ResolvedConfig, 'auth' | 'certificates' | 'mutua
   const seed = overrides.seed ?? common.seed;
   return { ...common, groups: [group ?? 'secp256r1'], ...credentialsFor(config, seed), ...overrides, seed };
 }
+
+/**
+ * The mutual certificate configuration the tamper tests split over two files: depth 1, GCM,
+ * cookie on; its flight CLIENT_AUTHENTICATION_FLIGHT carries the client's Certificate,
+ * ClientKeyExchange, CertificateVerify and Finished.
+ */
+export const CLIENT_AUTHENTICATION_FLIGHT = 5;
+export function certMutualSetup(): Dtls12Setup {
+  return certSetup({ chain_depth: 1, server_key: 'p256' }, { cipher_suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', mutual: true });
+}
