@@ -4,15 +4,17 @@ import type { Credential } from '../protocol/dtls12/credentials.js';
 import type { ResolvedConfig } from '../scenario/load_scenario.js';
 import type { Dtls12Setup } from '../transcript/build_dtls12.js';
 import { buildCertificateChain } from '../x509/chain.js';
-import { seededP256Key } from '../x509/keys.js';
+import { publicKeyOf, seededP256Key } from '../x509/keys.js';
 import { encodeSpki } from '../x509/spki.js';
 import { trustAnchorFromCertificate } from '../x509/verify_chain.js';
-import { publicKeyOf } from '../x509/keys.js';
 
 type Role = 'client' | 'server';
 type AuthSetup = Pick<Dtls12Setup, 'server_credentials' | 'server_certificate_types' | 'authenticate_server' | 'client_credential' | 'authenticate_client'>;
 
-/** Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. */
+/**
+ * Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. Only
+ * the mode's fields are read, so tests can build a mode's setup without a whole scenario.
+ */
 export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificates' | 'mutual'>, seed: number): AuthSetup {
   if (config.auth === 'cert') {
     const certs = config.certificates;

@@ -58,8 +58,12 @@ export interface Dtls12Setup {
   connection_id?: { client: Uint8Array; server: Uint8Array };
   /** Session resumption: the server keeps sessions by ID, or issues tickets (RFC 5077). */
   resumption?: 'session_id' | 'ticket';
-  /** Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and 0-based. */
-  tamper?: (flight: number, datagram: number, bytes: Uint8Array) => Uint8Array;
+  /**
+   * Test hook: rewrite a datagram in flight (tamper tests). Flight and datagram are 1- and
+   * 0-based; connection is 0 for the full handshake and i for the i-th resumption, so a test can
+   * tamper with an abbreviated handshake alone.
+   */
+  tamper?: (flight: number, datagram: number, bytes: Uint8Array, connection: number) => Uint8Array;
 }
 
 /** Flights beyond this mean the two endpoints are looping; a DTLS 1.2 handshake needs at most 6. */
@@ -76,6 +80,8 @@ export function buildDtls12Transcript(setup: Dtls12Setup): Transcript {
 
 /** How the connections of one client–server pair share state: the server's cache and ticket key. */
 interface Connection {
+  /** 0 for the full handshake, i for the i-th resumption. */
+  index: number;
   /** Labels the seeded randoms, so each connection draws fresh ones. */
   label: string;
   cache: SessionCache;
@@ -86,7 +92,7 @@ interface Connection {
 
 function fullHandshakeConnection(setup: Dtls12Setup): Connection {
   const keys = seededRandom(setup.seed, 'server-ticket-key');
-  return { label: '', cache: new SessionCache(50), ticket_key: { name: keys(4), key: keys(16) } };
+  return { index: 0, label: '', cache: new SessionCache(50), ticket_key: { name: keys(4), key: keys(16) } };
 }
 
 /**
@@ -100,7 +106,7 @@ export function buildDtls12Resumptions(setup: Dtls12Setup, count: number): { ful
   const resumptions: Transcript[] = [];
   let session = first.session;
   for (let i = 1; i <= count && session; i++) {
-    const r = runConnection(setup, { ...connection, label: `/resumption-${i}`, resume: session });
+    const r = runConnection(setup, { ...connection, index: i, label: `/resumption-${i}`, resume: session });
     resumptions.push(r.transcript);
     session = r.session;
   }
@@ -168,7 +174,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
   const takeFlight = (from: EndpointRole, phase: TranscriptFlight['phase']): TranscriptFlight | undefined => {
     const ep = endpoints[from];
     const index = flights.length + 1;
-    const datagrams = ep.pollOutput().map((d, i) => (setup.tamper ? setup.tamper(index, i, d) : d));
+    const datagrams = ep.pollOutput().map((d, i) => (setup.tamper ? setup.tamper(index, i, d, connection.index) : d));
     if (datagrams.length === 0) return undefined;
     // Records to an endpoint that asked for a CID carry it (when the suite lets it be negotiated).
     const cid_bytes = setup.connection_id && isAead ? setup.connection_id[from === 'client' ? 'server' : 'client'].length : 0;

@@ -16,6 +16,11 @@ const MESSAGE_NAMES: Record<string, string> = {
   finished: 'Finished',
 };
 
+/** A handshake message's name as reports print it ("ClientHello"), from its msg_type. */
+export function handshakeMessageName(msgType: number): string {
+  return MESSAGE_NAMES[HANDSHAKE_TYPE_NAMES[msgType] ?? ''] ?? `handshake_${msgType}`;
+}
+
 /**
  * Names the messages in a DTLS 1.2 datagram for reports. Encrypted handshake records are
  * Finished in every handshake this engine runs (the only handshake message after the CCS).
@@ -45,7 +50,7 @@ export function describeDatagram(datagram: Uint8Array, cidBytes = 0): { messages
         continue;
       }
       for (const f of fragments) {
-        const name = MESSAGE_NAMES[HANDSHAKE_TYPE_NAMES[f.msg_type] ?? ''] ?? `handshake_${f.msg_type}`;
+        const name = handshakeMessageName(f.msg_type);
         const partial = f.body.length !== f.length ? ` (fragment ${f.fragment_offset}+${f.body.length}/${f.length})` : '';
         messages.push(name + partial);
       }

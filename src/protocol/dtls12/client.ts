@@ -437,6 +437,11 @@ export class Dtls12Client extends Dtls12Endpoint {
     // RFC 5246 §7.4.6: answer a CertificateRequest with our certificate, or an empty list.
     const request = this.flight.certificate_request;
     const credential = request ? this.usableCredential(request) : undefined;
+    // An X.509 list may be empty, but an RFC 7250 Certificate carries exactly one key
+    // (opaque ASN.1_subjectPublicKeyInfo<1..2^24-1>): a client whose raw public key the request
+    // does not allow has nothing it may send, so it cannot continue.
+    if (request && !credential && this.clientCertificateType === 'raw_public_key')
+      throw new ProtocolAlert('handshake_failure', 'the CertificateRequest does not allow our raw public key, and a raw public key Certificate cannot be empty (RFC 7250 §3)');
     if (request) {
       const cert = this.handshakeItem(HandshakeType.certificate, encodeCertificate(this.clientCertificateType, credential?.entries ?? []));
       this.transcript.update(this.rawOf(cert));
