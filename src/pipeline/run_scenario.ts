@@ -2,7 +2,7 @@ import { OP_IDS } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
-import { summariseHeap } from '../memory/stack_memory.js';
+import { summariseHeap } from '../memory/heap_summary.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
 import { runTrial, type TrialResult } from '../replay/run_trial.js';
 import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
@@ -43,12 +43,14 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     client: {
       memory: variant.client.stack.memory,
       buffers: variant.client.buffers,
+      variable_buffer_length: variant.client.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
     },
     server: {
       memory: variant.server.stack.memory,
       buffers: variant.server.buffers,
+      variable_buffer_length: variant.server.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
@@ -133,6 +135,19 @@ function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server',
   });
 }
 
+/** Record buffer settings and reserves of an endpoint, as run. */
+function endpointReport(variant: ResolvedVariant, role: 'client' | 'server') {
+  const ep = variant[role];
+  return {
+    device: ep.device.id,
+    stack: ep.stack.id,
+    ...ep.buffers,
+    mfl: variant.config.max_fragment_length ?? null,
+    variable_buffer_length: ep.variable_buffer_length,
+    ram_reserve_bytes: ep.ram_reserve_bytes,
+  };
+}
+
 function trafficReport(from: 'client' | 'server', results: TrialResult[], model: ReplayModel): TrafficReport {
   const key = from === 'client' ? 'client_to_server' : 'server_to_client';
   const sent = model.flights.filter((f) => f.from === from).flatMap((f) => f.datagrams);
@@ -185,8 +200,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     protocol: variant.config.protocol,
     auth: variant.config.auth,
     cipher_suite: variant.config.cipher_suite,
-    client: { device: variant.client.device.id, stack: variant.client.stack.id, ...variant.client.buffers, ram_reserve_bytes: variant.client.ram_reserve_bytes },
-    server: { device: variant.server.device.id, stack: variant.server.stack.id, ...variant.server.buffers, ram_reserve_bytes: variant.server.ram_reserve_bytes },
+    client: endpointReport(variant, 'client'),
+    server: endpointReport(variant, 'server'),
     link: {
       profile: variant.link.profile.id,
       loss: variant.link.loss,

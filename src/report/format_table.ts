@@ -58,6 +58,15 @@ function ops(v: VariantReport): string {
   return table(['endpoint', 'op', 'count', 'engine', 'time', 'energy mJ'], rows, [false, false, true, false, true, true]);
 }
 
+/** One line per endpoint: peak heap and when, what stays after the handshake. */
+function memory(v: VariantReport): string[] {
+  return (['client', 'server'] as const).map((role) => {
+    const h = v.heap[role];
+    const gaps = h.not_modelled.length > 0 ? `; not modelled: ${h.not_modelled.join(', ')}` : '';
+    return `memory ${role}: peak heap ${h.peak_heap_bytes} B at flight ${h.peak_step}, after the handshake ${h.steady_state_heap_bytes} B + shared ${h.shared_bytes} B${gaps}`;
+  });
+}
+
 function budgets(rows: BudgetRow[]): string {
   return rows
     .map((b) => {
@@ -92,6 +101,8 @@ export function formatTable(report: Report): string {
       flights(v),
       '',
       ops(v),
+      '',
+      ...memory(v),
       ...resumption(v),
       ...v.warnings.map((w) => `warning: ${w}`),
     );

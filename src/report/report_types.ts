@@ -1,4 +1,5 @@
 import type { DirectionalLoss } from '../link/loss_model.js';
+import type { HeapSummary } from '../memory/heap_summary.js';
 import type { Distribution } from './stats.js';
 
 /** JSON report, schema "handshake-sim/report@1". README "Report (JSON)" documents every field. */
@@ -36,12 +37,8 @@ export interface OpReport {
   energy_mJ: number;
 }
 
-export interface HeapReport {
-  peak_heap_bytes: number;
-  peak_step: number;
-  at_peak: Record<string, number>;
-  steady_state_heap_bytes: number;
-}
+/** One endpoint's stack memory: src/memory/heap_summary.ts documents each field. */
+export type HeapReport = HeapSummary;
 
 export interface EndpointReport {
   device: string;
@@ -49,6 +46,10 @@ export interface EndpointReport {
   /** Record buffer content lengths used (stack_options, else the stack's defaults). */
   in_content_len: number;
   out_content_len: number;
+  /** The negotiated maximum fragment length (RFC 6066), or null when none was negotiated. */
+  mfl: number | null;
+  /** Record buffers shrink to the fragment length after the handshake. */
+  variable_buffer_length: boolean;
   ram_reserve_bytes: number;
 }
 
