@@ -2,7 +2,9 @@ import { OP_IDS } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
+import { flashFootprint, type FootprintReport } from '../memory/footprint.js';
 import { summariseHeap } from '../memory/heap_summary.js';
+import { peakStackEstimate } from '../memory/peak_stack.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
 import { runTrial, type TrialResult } from '../replay/run_trial.js';
 import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
@@ -123,15 +125,30 @@ function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSt
   return rows;
 }
 
-/** Does the stack's peak heap plus the application's reserve fit the device's RAM? */
-function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server', { peak_heap_bytes: number }>): string[] {
+/**
+ * Does the stack's peak heap plus the application's reserve fit the device's RAM, and its code
+ * plus the application's flash reserve fit the flash? (A footprint without a published figure is
+ * null in the report, with what is missing; it cannot be checked.)
+ */
+function fitWarnings(
+  variant: ResolvedVariant,
+  heap: Record<'client' | 'server', { peak_heap_bytes: number }>,
+  footprint: Record<'client' | 'server', FootprintReport>,
+): string[] {
   return (['client', 'server'] as const).flatMap((role) => {
     const ep = variant[role];
+    const warnings: string[] = [];
     const need = heap[role].peak_heap_bytes + ep.ram_reserve_bytes;
     const ram = ep.device.ram_bytes.value;
-    return need > ram
-      ? [`${role}: peak heap ${heap[role].peak_heap_bytes} B + reserve ${ep.ram_reserve_bytes} B = ${need} B exceeds the RAM of ${ep.device.id} (${ram} B)`]
-      : [];
+    if (need > ram)
+      warnings.push(`${role}: peak heap ${heap[role].peak_heap_bytes} B + reserve ${ep.ram_reserve_bytes} B = ${need} B exceeds the RAM of ${ep.device.id} (${ram} B)`);
+    const code = footprint[role].flash_bytes;
+    const flash = ep.device.flash_bytes.value;
+    if (code !== null && code + ep.flash_reserve_bytes > flash)
+      warnings.push(
+        `${role}: stack code ${code} B + flash reserve ${ep.flash_reserve_bytes} B = ${code + ep.flash_reserve_bytes} B exceeds the flash of ${ep.device.id} (${flash} B)`,
+      );
+    return warnings;
   });
 }
 
@@ -145,6 +162,7 @@ function endpointReport(variant: ResolvedVariant, role: 'client' | 'server') {
     mfl: variant.config.max_fragment_length ?? null,
     variable_buffer_length: ep.variable_buffer_length,
     ram_reserve_bytes: ep.ram_reserve_bytes,
+    flash_reserve_bytes: ep.flash_reserve_bytes,
   };
 }
 
@@ -191,7 +209,10 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     const of = (k: keyof TrialResult['states']['client']) => mean(energies.map((e) => e[role].breakdown_mJ[k]));
     return { cpu_active: of('cpu_active'), cpu_sleep: of('cpu_sleep'), radio_tx: of('radio_tx'), radio_rx: of('radio_rx') };
   };
-  const heap = { client: summariseHeap(transcript.memory, 'client'), server: summariseHeap(transcript.memory, 'server') };
+  const handshakeOps = transcript.ops.filter((o) => o.step <= model.flights.length);
+  const heapOf = (role: 'client' | 'server') => ({ ...summariseHeap(transcript.memory, role), ...peakStackEstimate(variant[role].stack, handshakeOps, role) });
+  const heap = { client: heapOf('client'), server: heapOf('server') };
+  const footprint = { client: flashFootprint(variant.client.stack, variant.config), server: flashFootprint(variant.server.stack, variant.config) };
   const ops = opReports(variant, transcript, model.flights.length);
   const cryptoTime = (role: 'client' | 'server') => ops.filter((o) => o.endpoint === role).reduce((n, o) => n + o.time_ms, 0);
 
@@ -246,7 +267,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
     heap,
-    warnings: fitWarnings(variant, heap),
+    footprint,
+    warnings: fitWarnings(variant, heap, footprint),
     flights: flightReports(transcript, model),
     ops,
     resumption: variant.config.resumption

@@ -1,5 +1,7 @@
 import type { DirectionalLoss } from '../link/loss_model.js';
+import type { FootprintReport } from '../memory/footprint.js';
 import type { HeapSummary } from '../memory/heap_summary.js';
+import type { PeakStack } from '../memory/peak_stack.js';
 import type { Distribution } from './stats.js';
 
 /** JSON report, schema "handshake-sim/report@1". README "Report (JSON)" documents every field. */
@@ -37,8 +39,8 @@ export interface OpReport {
   energy_mJ: number;
 }
 
-/** One endpoint's stack memory: src/memory/heap_summary.ts documents each field. */
-export type HeapReport = HeapSummary;
+/** One endpoint's stack memory: src/memory/heap_summary.ts and peak_stack.ts document each field. */
+export type HeapReport = HeapSummary & PeakStack;
 
 export interface EndpointReport {
   device: string;
@@ -51,6 +53,7 @@ export interface EndpointReport {
   /** Record buffers shrink to the fragment length after the handshake. */
   variable_buffer_length: boolean;
   ram_reserve_bytes: number;
+  flash_reserve_bytes: number;
 }
 
 /** One direction's traffic per trial at three levels; `lossless` is a trial without loss. */
@@ -103,6 +106,8 @@ export interface VariantReport {
   crypto_time_ms: { client: number; server: number };
   peak_heap_bytes: { client: number; server: number };
   heap: { client: HeapReport; server: HeapReport };
+  /** Estimated code size of each endpoint's stack for the features this variant uses. */
+  footprint: { client: FootprintReport; server: FootprintReport };
   /** Things the engineer should know, e.g. the heap plus ram_reserve_bytes not fitting the device's RAM. */
   warnings: string[];
   flights: FlightReport[];

@@ -46,6 +46,7 @@ export interface ResolvedEndpoint {
   /** Record buffers shrink to the negotiated fragment length after the handshake. */
   variable_buffer_length: boolean;
   ram_reserve_bytes: number;
+  flash_reserve_bytes: number;
   /** A secure element on the host's bus, with its settings and the groups it runs. */
   secure_element?: AttachedSecureElement;
   /** Engine overrides per cost group (scenario `engines`). */
@@ -135,6 +136,7 @@ function resolveEndpoint(
     buffers,
     variable_buffer_length: options.variable_buffer_length ?? stack.memory.variable_buffer_length?.enabled ?? false,
     ram_reserve_bytes: config[role].ram_reserve_bytes ?? 0,
+    flash_reserve_bytes: config[role].flash_reserve_bytes ?? 0,
     ...(secure_element ? { secure_element } : {}),
     ...(config[role].engines ? { engines: config[role].engines as Partial<Record<CostGroup, Engine>> } : {}),
   };

@@ -306,6 +306,28 @@ export const memoryModelSchema = z
   .strict();
 export type MemoryModel = z.infer<typeof memoryModelSchema>;
 
+/**
+ * Code size (flash) of the stack for the enabled features, from published build sizes: a
+ * build with one key exchange, AES-128-GCM and SHA-256 for TLS 1.2, then what DTLS, another
+ * record protection, RSA, X.509 and other groups add or remove (src/memory/footprint.ts).
+ */
+export const footprintSchema = z
+  .object({
+    key_exchange_bytes: z.partialRecord(z.enum(['psk', 'ecdhe_psk', 'ecdhe_ecdsa', 'ecdhe_rsa']), nonNegativeFigure),
+    /** Change when the suite's record protection replaces AES-GCM (negative: smaller); aes128_gcm is 0. */
+    record_protection_bytes: z.partialRecord(z.enum(['aes128_gcm', 'aes128_ccm', 'aes128_cbc']), figureSchema),
+    /** DTLS on top of TLS: retransmission, reassembly, replay window, cookies. */
+    dtls_bytes: nonNegativeFigure,
+    /** X.509 parsing and verification, which a raw-public-key build leaves out. */
+    x509_bytes: nonNegativeFigure.optional(),
+    /** RSA, when any certificate in the handshake carries an RSA key. */
+    rsa_bytes: nonNegativeFigure.optional(),
+    /** Curve25519, when it is the ECDHE group. */
+    x25519_bytes: nonNegativeFigure.optional(),
+  })
+  .strict();
+export type FootprintModel = z.infer<typeof footprintSchema>;
+
 /** When a stack abandons a handshake on its own. */
 export const giveUpRuleSchema = z
   .object({
@@ -352,6 +374,9 @@ export const stackProfileSchema = z
       .strict(),
     wire: wireSchema,
     memory: memoryModelSchema,
+    footprint: footprintSchema.optional(),
+    /** Peak stack (call stack, not heap) of an op, where published; the report takes the largest. */
+    stack_bytes: z.partialRecord(z.enum(COST_GROUPS), nonNegativeFigure).optional(),
   })
   .strict();
 export type StackProfile = z.infer<typeof stackProfileSchema>;

@@ -56,6 +56,8 @@ export const endpointSchema = z
     stack_options: stackOptionsSchema.optional(),
     /** RAM the application needs besides the DTLS stack's heap; the report warns when both do not fit. */
     ram_reserve_bytes: z.number().int().min(0).optional(),
+    /** Flash the application needs besides the DTLS stack's code; the report warns when both do not fit. */
+    flash_reserve_bytes: z.number().int().min(0).optional(),
     /** A secure element next to the host device (a profile id or path), or that with settings. */
     secure_element: z.union([profileRef, secureElementRefSchema]).optional(),
     /** Engine per cost group, over the stack's routes: software, accelerator:NAME or secure_element:ID. */

@@ -37,6 +37,24 @@ describe('record buffer sizes (stack_options) and the RAM fit check', () => {
     expect(runCli(['run', join(dir, file)]).stdout).toMatch(/warning: client: peak heap \d+ B \+ reserve 8192 B/);
   });
 
+  it('warns when the stack code plus flash_reserve_bytes exceeds the device flash, and not otherwise', () => {
+    const { dir, file, report } = runWithDevice(
+      { id: 'small-flash', flash_bytes: { value: 131072, derived: 'test fixture: a 128 KB part' } },
+      'flash_reserve_bytes: 80000',
+      'variants:\n  - name: psk\n  - name: cert\n    auth: cert\n',
+    );
+    const [psk, cert] = report.variants;
+    expect(psk.warnings).toEqual([]);
+    const code = cert.footprint.client.flash_bytes;
+    expect(cert.warnings).toEqual([
+      `client: stack code ${code} B + flash reserve 80000 B = ${code + 80000} B exceeds the flash of small-flash (131072 B)`,
+    ]);
+    expect(cert.client).toMatchObject({ flash_reserve_bytes: 80000 });
+    // A budget can name the estimate too.
+    writeFileSync(join(dir, 'b.yaml'), readFileSync(join(dir, file), 'utf8') + `budgets:\n  footprint.client.flash_bytes: ${code - 1}\n`);
+    expect(runCli(['run', join(dir, 'b.yaml')]).stderr).toMatch(/budget exceeded: cert: footprint\.client\.flash_bytes = \d+ \(limit \d+\)/);
+  });
+
   it('takes stack_options.mfl as the negotiated max_fragment_length and refuses two different ones', () => {
     const ok = loadScenario(tempScenario(MINIMAL_SCENARIO.replace('stack: mbedtls-2.28 }', 'stack: mbedtls-2.28, stack_options: { mfl: 1024 } }')));
     expect(ok.variants[0]!.config.max_fragment_length).toBe(1024);
