@@ -9,7 +9,10 @@ import { encodeSpki } from '../x509/spki.js';
 import { trustAnchorFromCertificate } from '../x509/verify_chain.js';
 
 type Role = 'client' | 'server';
-type AuthSetup = Pick<Dtls12Setup, 'server_credentials' | 'server_certificate_types' | 'authenticate_server' | 'client_credential' | 'authenticate_client'>;
+type AuthSetup = Pick<
+  Dtls12Setup,
+  'server_credentials' | 'server_certificate_types' | 'authenticate_server' | 'client_credential' | 'authenticate_client' | 'client_trust' | 'server_trust'
+>;
 
 /**
  * Keys, chains and peer checks for a variant's mode, all derived from the scenario seed. Only
@@ -25,11 +28,17 @@ export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificat
     const setup: AuthSetup = {
       server_credentials: [credential(server)],
       authenticate_server: chainAuthenticator([trustAnchorFromCertificate(server.root)]),
+      client_trust: { type: 'x509', entries: [server.root] },
     };
     if (!config.mutual) return setup;
     // The client's key is P-256: the IoT certificate profile's (RFC 7925 §4.4.1).
     const client = chainFor('client', 'p256');
-    return { ...setup, client_credential: credential(client), authenticate_client: chainAuthenticator([trustAnchorFromCertificate(client.root)]) };
+    return {
+      ...setup,
+      client_credential: credential(client),
+      authenticate_client: chainAuthenticator([trustAnchorFromCertificate(client.root)]),
+      server_trust: { type: 'x509', entries: [client.root] },
+    };
   }
   if (config.auth === 'rpk') {
     const keyFor = (role: Role) => seededP256Key(seed, `rpk/${role}`);
@@ -39,10 +48,20 @@ export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificat
     };
     const server = rpk('server');
     const types: CertificateTypeName[] = ['raw_public_key'];
-    const setup: AuthSetup = { server_credentials: [server], server_certificate_types: types, authenticate_server: pinnedKeyAuthenticator(server.entries[0]!) };
+    const setup: AuthSetup = {
+      server_credentials: [server],
+      server_certificate_types: types,
+      authenticate_server: pinnedKeyAuthenticator(server.entries[0]!),
+      client_trust: { type: 'raw_public_key', entries: server.entries },
+    };
     if (!config.mutual) return setup;
     const client = rpk('client');
-    return { ...setup, client_credential: client, authenticate_client: pinnedKeyAuthenticator(client.entries[0]!) };
+    return {
+      ...setup,
+      client_credential: client,
+      authenticate_client: pinnedKeyAuthenticator(client.entries[0]!),
+      server_trust: { type: 'raw_public_key', entries: client.entries },
+    };
   }
   return {};
 }

@@ -2,7 +2,9 @@ import { OP_IDS } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
-import { summariseHeap } from '../memory/stack_memory.js';
+import { flashFootprint, type FootprintReport } from '../memory/footprint.js';
+import { summariseHeap } from '../memory/heap_summary.js';
+import { peakStackEstimate } from '../memory/peak_stack.js';
 import { buildReplayModel, type ReplayModel } from '../replay/replay_model.js';
 import { runTrial, type TrialResult } from '../replay/run_trial.js';
 import { evaluateBudgets, validateBudgetMetrics } from '../report/budgets.js';
@@ -46,6 +48,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     client: {
       memory: variant.client.stack.memory,
       buffers: variant.client.buffers,
+      variable_buffer_length: variant.client.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
       wire: WIRE_PRESETS[variant.client.stack.wire.preset.name],
@@ -53,6 +56,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     server: {
       memory: variant.server.stack.memory,
       buffers: variant.server.buffers,
+      variable_buffer_length: variant.server.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
       wire: WIRE_PRESETS[variant.server.stack.wire.preset.name],
@@ -129,16 +133,45 @@ function opReports(variant: ResolvedVariant, transcript: Transcript, handshakeSt
   return rows;
 }
 
-/** Does the stack's peak heap plus the application's reserve fit the device's RAM? */
-function fitWarnings(variant: ResolvedVariant, heap: Record<'client' | 'server', { peak_heap_bytes: number }>): string[] {
+/**
+ * Does the stack's peak heap plus the application's reserve fit the device's RAM, and its code
+ * plus the application's flash reserve fit the flash? (A footprint without a published figure is
+ * null in the report, with what is missing; it cannot be checked.)
+ */
+function fitWarnings(
+  variant: ResolvedVariant,
+  heap: Record<'client' | 'server', { peak_heap_bytes: number }>,
+  footprint: Record<'client' | 'server', FootprintReport>,
+): string[] {
   return (['client', 'server'] as const).flatMap((role) => {
     const ep = variant[role];
+    const warnings: string[] = [];
     const need = heap[role].peak_heap_bytes + ep.ram_reserve_bytes;
     const ram = ep.device.ram_bytes.value;
-    return need > ram
-      ? [`${role}: peak heap ${heap[role].peak_heap_bytes} B + reserve ${ep.ram_reserve_bytes} B = ${need} B exceeds the RAM of ${ep.device.id} (${ram} B)`]
-      : [];
+    if (need > ram)
+      warnings.push(`${role}: peak heap ${heap[role].peak_heap_bytes} B + reserve ${ep.ram_reserve_bytes} B = ${need} B exceeds the RAM of ${ep.device.id} (${ram} B)`);
+    const code = footprint[role].flash_bytes;
+    const flash = ep.device.flash_bytes.value;
+    if (code !== null && code + ep.flash_reserve_bytes > flash)
+      warnings.push(
+        `${role}: stack code ${code} B + flash reserve ${ep.flash_reserve_bytes} B = ${code + ep.flash_reserve_bytes} B exceeds the flash of ${ep.device.id} (${flash} B)`,
+      );
+    return warnings;
   });
+}
+
+/** Record buffer settings and reserves of an endpoint, as run. */
+function endpointReport(variant: ResolvedVariant, role: 'client' | 'server') {
+  const ep = variant[role];
+  return {
+    device: ep.device.id,
+    stack: ep.stack.id,
+    ...ep.buffers,
+    mfl: variant.config.max_fragment_length ?? null,
+    variable_buffer_length: ep.variable_buffer_length,
+    ram_reserve_bytes: ep.ram_reserve_bytes,
+    flash_reserve_bytes: ep.flash_reserve_bytes,
+  };
 }
 
 function trafficReport(from: 'client' | 'server', results: TrialResult[], lossless: TrialResult): TrafficReport {
@@ -200,7 +233,10 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
       radio_sleep: of('radio_sleep'),
     };
   };
-  const heap = { client: summariseHeap(transcript.memory, 'client'), server: summariseHeap(transcript.memory, 'server') };
+  const handshakeOps = transcript.ops.filter((o) => o.step <= model.flights.length);
+  const heapOf = (role: 'client' | 'server') => ({ ...summariseHeap(transcript.memory, role), ...peakStackEstimate(variant[role].stack, handshakeOps, role) });
+  const heap = { client: heapOf('client'), server: heapOf('server') };
+  const footprint = { client: flashFootprint(variant.client.stack, variant.config), server: flashFootprint(variant.server.stack, variant.config) };
   const ops = opReports(variant, transcript, model.flights.length);
   const cryptoTime = (role: 'client' | 'server') => ops.filter((o) => o.endpoint === role).reduce((n, o) => n + o.time_ms, 0);
 
@@ -209,8 +245,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     protocol: variant.config.protocol,
     auth: variant.config.auth,
     cipher_suite: variant.config.cipher_suite,
-    client: { device: variant.client.device.id, stack: variant.client.stack.id, ...variant.client.buffers, ram_reserve_bytes: variant.client.ram_reserve_bytes },
-    server: { device: variant.server.device.id, stack: variant.server.stack.id, ...variant.server.buffers, ram_reserve_bytes: variant.server.ram_reserve_bytes },
+    client: endpointReport(variant, 'client'),
+    server: endpointReport(variant, 'server'),
     link: {
       profile: variant.link.profile.id,
       loss: variant.link.loss,
@@ -266,7 +302,8 @@ export function simulateVariant(variant: ResolvedVariant, seed: number, trials: 
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
     heap,
-    warnings: fitWarnings(variant, heap),
+    footprint,
+    warnings: fitWarnings(variant, heap, footprint),
     flights: flightReports(transcript, model),
     ops,
     resumption: variant.config.resumption

@@ -26,7 +26,8 @@ export const METRIC_PATHS: readonly string[] = [
   ...under('retransmissions', meanP95),
   ...under('crypto_time_ms', ends),
   ...under('peak_heap_bytes', ends),
-  ...ends.flatMap((e) => under(`heap.${e}`, ['peak_heap_bytes', 'steady_state_heap_bytes'])),
+  ...ends.flatMap((e) => under(`heap.${e}`, ['peak_heap_bytes', 'steady_state_heap_bytes', 'shared_bytes', 'peak_stack_bytes'])),
+  ...ends.map((e) => `footprint.${e}.flash_bytes`),
   // Scenarios with `resumption`: one resumed handshake, and the full handshake plus all resumptions.
   'resumption.count',
   'resumption.success_rate',

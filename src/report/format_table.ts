@@ -73,6 +73,18 @@ function ops(v: VariantReport): string {
   return table(['endpoint', 'op', 'count', 'engine', 'time', 'energy mJ'], rows, [false, false, true, false, true, true]);
 }
 
+/** One line per endpoint: peak heap and when, what stays after the handshake, stack depth, code size. */
+function memory(v: VariantReport): string[] {
+  return (['client', 'server'] as const).map((role) => {
+    const h = v.heap[role];
+    const f = v.footprint[role];
+    const stack = h.peak_stack_bytes === null ? 'stack not published' : `stack ${h.peak_stack_bytes} B (${h.peak_stack_op})`;
+    const flash = f.flash_bytes === null ? `flash not published (${f.missing.join(', ')})` : `flash ${f.flash_bytes} B`;
+    const gaps = h.not_modelled.length > 0 ? `; not modelled: ${h.not_modelled.join(', ')}` : '';
+    return `memory ${role}: peak heap ${h.peak_heap_bytes} B at flight ${h.peak_step}, after the handshake ${h.steady_state_heap_bytes} B + shared ${h.shared_bytes} B; ${stack}; ${flash}${gaps}`;
+  });
+}
+
 function budgets(rows: BudgetRow[]): string {
   return rows
     .map((b) => {
@@ -107,6 +119,8 @@ export function formatTable(report: Report): string {
       flights(v),
       '',
       ops(v),
+      '',
+      ...memory(v),
       ...resumption(v),
       ...v.warnings.map((w) => `warning: ${w}`),
     );

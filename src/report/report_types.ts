@@ -1,4 +1,7 @@
 import type { DirectionalLoss } from '../link/loss_model.js';
+import type { FootprintReport } from '../memory/footprint.js';
+import type { HeapSummary } from '../memory/heap_summary.js';
+import type { PeakStack } from '../memory/peak_stack.js';
 import type { Distribution } from './stats.js';
 
 /** JSON report, schema "handshake-sim/report@1". README "Report (JSON)" documents every field. */
@@ -38,12 +41,8 @@ export interface OpReport {
   energy_mJ: number;
 }
 
-export interface HeapReport {
-  peak_heap_bytes: number;
-  peak_step: number;
-  at_peak: Record<string, number>;
-  steady_state_heap_bytes: number;
-}
+/** One endpoint's stack memory: src/memory/heap_summary.ts and peak_stack.ts document each field. */
+export type HeapReport = HeapSummary & PeakStack;
 
 export interface EndpointReport {
   device: string;
@@ -51,7 +50,12 @@ export interface EndpointReport {
   /** Record buffer content lengths used (stack_options, else the stack's defaults). */
   in_content_len: number;
   out_content_len: number;
+  /** The negotiated maximum fragment length (RFC 6066), or null when none was negotiated. */
+  mfl: number | null;
+  /** Record buffers shrink to the fragment length after the handshake. */
+  variable_buffer_length: boolean;
   ram_reserve_bytes: number;
+  flash_reserve_bytes: number;
 }
 
 /** One direction's traffic per trial at three levels; `lossless` is a trial without loss. */
@@ -114,6 +118,8 @@ export interface VariantReport {
   crypto_time_ms: { client: number; server: number };
   peak_heap_bytes: { client: number; server: number };
   heap: { client: HeapReport; server: HeapReport };
+  /** Estimated code size of each endpoint's stack for the features this variant uses. */
+  footprint: { client: FootprintReport; server: FootprintReport };
   /** Things the engineer should know, e.g. the heap plus ram_reserve_bytes not fitting the device's RAM. */
   warnings: string[];
   flights: FlightReport[];

@@ -54,7 +54,10 @@ export interface ResolvedEndpoint {
   timers: RetransmissionTimers;
   /** Record buffer content lengths: the scenario's stack_options, else the stack profile's. */
   buffers: { in_content_len: number; out_content_len: number };
+  /** Record buffers shrink to the negotiated fragment length after the handshake. */
+  variable_buffer_length: boolean;
   ram_reserve_bytes: number;
+  flash_reserve_bytes: number;
   /** A secure element on the host's bus, with its settings and the groups it runs. */
   secure_element?: AttachedSecureElement;
   /** Engine overrides per cost group (scenario `engines`). */
@@ -142,7 +145,9 @@ function resolveEndpoint(
     stack,
     timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry },
     buffers,
+    variable_buffer_length: options.variable_buffer_length ?? stack.memory.variable_buffer_length?.enabled ?? false,
     ram_reserve_bytes: config[role].ram_reserve_bytes ?? 0,
+    flash_reserve_bytes: config[role].flash_reserve_bytes ?? 0,
     ...(secure_element ? { secure_element } : {}),
     ...(config[role].engines ? { engines: config[role].engines as Partial<Record<CostGroup, Engine>> } : {}),
   };
@@ -224,8 +229,29 @@ function checkLinkOptions(l: ScenarioConfig['link'], profile: LinkProfile, where
   if (l.coverage !== undefined && profile.framing !== 'cellular') refuse('coverage', l.coverage, `link ${profile.id} has no coverage classes (cellular only)`);
 }
 
+/**
+ * The one maximum fragment length a connection negotiates, from whichever of the scenario's
+ * max_fragment_length and the endpoints' stack_options.mfl set it; they must agree.
+ */
+function negotiatedMfl(config: ScenarioConfig, where: string): ScenarioConfig['max_fragment_length'] {
+  const named = [
+    ['max_fragment_length', config.max_fragment_length],
+    ['client.stack_options.mfl', config.client.stack_options?.mfl],
+    ['server.stack_options.mfl', config.server.stack_options?.mfl],
+  ] as const;
+  const set = named.filter(([, v]) => v !== undefined);
+  const [first, ...others] = set;
+  const clash = others.find(([, v]) => v !== first![1]);
+  if (clash)
+    throw new InputError(
+      `${where}${clash[0]}: got ${clash[1]}, but ${first![0]} is ${first![1]}; a connection negotiates one maximum fragment length (RFC 6066 §4), so they must be equal`,
+    );
+  return first?.[1];
+}
+
 function resolveVariant(name: string, parsed: ScenarioConfig, baseDir: string, where: string): ResolvedVariant {
-  const config: ResolvedConfig = { ...parsed, cipher_suite: resolveCipherSuite(parsed, where) };
+  const mfl = negotiatedMfl(parsed, where);
+  const config: ResolvedConfig = { ...parsed, ...(mfl !== undefined ? { max_fragment_length: mfl } : {}), cipher_suite: resolveCipherSuite(parsed, where) };
   const profile = loadProfile('link', config.link.profile, baseDir, `${where}link.profile`);
   checkLinkOptions(config.link, profile, where);
   const mac = { on: config.link.mac?.acks ?? profile.mac?.on_by_default ?? false, max_frame_retries: config.link.mac?.max_frame_retries, cca_busy: config.link.mac?.cca_busy };

@@ -253,6 +253,19 @@ export const routesSchema = z.record(
 );
 export type Routes = z.infer<typeof routesSchema>;
 
+/** A build-time behaviour of the stack, on or off, with where it is documented. */
+const switchSchema = z.object({ enabled: z.boolean(), source: z.string().min(1) }).strict();
+
+/** Key types a certificate or raw public key carries here. */
+const keyKindFigures = z.partialRecord(z.enum(['p256', 'rsa2048']), nonNegativeFigure);
+/** ECDHE groups. */
+const curveFigures = z.partialRecord(z.enum(['p256', 'x25519']), nonNegativeFigure);
+
+/**
+ * What the stack allocates, event by event (src/memory/stack_memory.ts). The first block is
+ * required; the rest is optional: where a stack has no figure the allocation is left out and
+ * the report lists it under `heap.*.not_modelled`, so the peak is then a lower bound.
+ */
 export const memoryModelSchema = z
   .object({
     ssl_context_bytes: nonNegativeFigure,
@@ -264,9 +277,59 @@ export const memoryModelSchema = z
     out_content_len: wholeFigure(256, 16384),
     /** Bytes a record buffer holds beyond its content length (header, IV, MAC, padding). */
     buffer_overhead_bytes: nonNegativeFigure,
+    /** The running transcript hashes; a part of handshake_params_bytes, labelled apart. */
+    transcript_hash_bytes: nonNegativeFigure.optional(),
+    /** Per message kept for retransmission, besides the message's own bytes. */
+    flight_item_bytes: nonNegativeFigure.optional(),
+    /** A fragmented handshake message is reassembled in header + body + one bit per body byte. */
+    reassembly: z.object({ rule: z.literal('header_body_bitmap'), source: z.string().min(1) }).strict().optional(),
+    /** A parsed X.509 certificate's structure; its DER copy and public key are added. */
+    x509_crt_bytes: nonNegativeFigure.optional(),
+    /** Each name attribute after the first of an issuer or subject name (a linked list entry). */
+    x509_name_entry_bytes: nonNegativeFigure.optional(),
+    /** A parsed public key (context and numbers), per key type. */
+    public_key_bytes: keyKindFigures.optional(),
+    /** A parsed private key (context and numbers), per key type. */
+    private_key_bytes: keyKindFigures.optional(),
+    /** The ephemeral ECDHE key pair, kept until the handshake ends. */
+    ecdhe_key_bytes: curveFigures.optional(),
+    /** The peer's ECDHE point and the shared secret, kept until the handshake ends. */
+    ecdh_result_bytes: curveFigures.optional(),
+    /** Working memory of one scalar multiplication (key generation, ECDH, ECDSA), freed after it. */
+    ecc_working_bytes: curveFigures.optional(),
+    /** Working memory of one RSA-2048 operation. */
+    rsa_working_bytes: z.partialRecord(z.enum(['public', 'private']), nonNegativeFigure).optional(),
+    /** A server's session cache entry (session ID resumption). */
+    session_cache_entry_bytes: nonNegativeFigure.optional(),
+    /** The peer's certificate chain stays with the session after the handshake. */
+    keeps_peer_certificate: switchSchema.optional(),
+    /** Record buffers shrink to the negotiated max_fragment_length after the handshake. */
+    variable_buffer_length: switchSchema.optional(),
   })
   .strict();
 export type MemoryModel = z.infer<typeof memoryModelSchema>;
+
+/**
+ * Code size (flash) of the stack for the enabled features, from published build sizes: a
+ * build with one key exchange, AES-128-GCM and SHA-256 for TLS 1.2, then what DTLS, another
+ * record protection, RSA, X.509 and other groups add or remove (src/memory/footprint.ts).
+ */
+export const footprintSchema = z
+  .object({
+    key_exchange_bytes: z.partialRecord(z.enum(['psk', 'ecdhe_psk', 'ecdhe_ecdsa', 'ecdhe_rsa']), nonNegativeFigure),
+    /** Change when the suite's record protection replaces AES-GCM (negative: smaller); aes128_gcm is 0. */
+    record_protection_bytes: z.partialRecord(z.enum(['aes128_gcm', 'aes128_ccm', 'aes128_cbc']), figureSchema),
+    /** DTLS on top of TLS: retransmission, reassembly, replay window, cookies. */
+    dtls_bytes: nonNegativeFigure,
+    /** X.509 parsing and verification, which a raw-public-key build leaves out. */
+    x509_bytes: nonNegativeFigure.optional(),
+    /** RSA, when any certificate in the handshake carries an RSA key. */
+    rsa_bytes: nonNegativeFigure.optional(),
+    /** Curve25519, when it is the ECDHE group. */
+    x25519_bytes: nonNegativeFigure.optional(),
+  })
+  .strict();
+export type FootprintModel = z.infer<typeof footprintSchema>;
 
 /** When a stack abandons a handshake on its own. */
 export const giveUpRuleSchema = z
@@ -281,16 +344,13 @@ export const giveUpRuleSchema = z
   })
   .strict();
 
-/** A behaviour of the stack on the wire, with where it is documented. */
-const wireSwitch = z.object({ enabled: z.boolean(), source: z.string().min(1) }).strict();
-
 /** What the stack sends by default (the start of its wire shape). */
 export const wireSchema = z
   .object({
     /** Offers / accepts the extended master secret (RFC 7627). */
-    extended_master_secret: wireSwitch,
+    extended_master_secret: switchSchema,
     /** Offers / accepts encrypt-then-MAC for CBC suites (RFC 7366). */
-    encrypt_then_mac: wireSwitch,
+    encrypt_then_mac: switchSchema,
     /** The ClientHello and datagram shape (src/protocol/dtls12/wire_presets.ts), and why this stack has it. */
     preset: z.object({ name: z.enum(WIRE_PRESET_NAMES), source: z.string().min(1) }).strict(),
   })
@@ -319,6 +379,9 @@ export const stackProfileSchema = z
       .strict(),
     wire: wireSchema,
     memory: memoryModelSchema,
+    footprint: footprintSchema.optional(),
+    /** Peak stack (call stack, not heap) of an op, where published; the report takes the largest. */
+    stack_bytes: z.partialRecord(z.enum(COST_GROUPS), nonNegativeFigure).optional(),
   })
   .strict();
 export type StackProfile = z.infer<typeof stackProfileSchema>;

@@ -11,6 +11,9 @@ import { CLOCK_DIVIDER_MODES, LISTEN_MODES } from './profile_schemas.js';
 
 const profileRef = z.string().min(1);
 
+/** The max_fragment_length values RFC 6066 §4 defines. */
+const maxFragmentLength = z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]);
+
 /** Build-time settings of the stack (the mbedTLS names in comments). Default: the stack profile's. */
 export const stackOptionsSchema = z
   .object({
@@ -18,6 +21,13 @@ export const stackOptionsSchema = z
     in_content_len: z.number().int().min(256).max(16384).optional(),
     /** Output record buffer content length (MBEDTLS_SSL_OUT_CONTENT_LEN). */
     out_content_len: z.number().int().min(256).max(16384).optional(),
+    /**
+     * The negotiated maximum fragment length (RFC 6066 §4): the client asks for it
+     * (mbedtls_ssl_conf_max_frag_len). The same as the scenario's max_fragment_length.
+     */
+    mfl: maxFragmentLength.optional(),
+    /** Record buffers shrink to the negotiated fragment length after the handshake (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH). */
+    variable_buffer_length: z.boolean().optional(),
   })
   .strict();
 
@@ -46,6 +56,8 @@ export const endpointSchema = z
     stack_options: stackOptionsSchema.optional(),
     /** RAM the application needs besides the DTLS stack's heap; the report warns when both do not fit. */
     ram_reserve_bytes: z.number().int().min(0).optional(),
+    /** Flash the application needs besides the DTLS stack's code; the report warns when both do not fit. */
+    flash_reserve_bytes: z.number().int().min(0).optional(),
     /** A secure element next to the host device (a profile id or path), or that with settings. */
     secure_element: z.union([profileRef, secureElementRefSchema]).optional(),
     /** Engine per cost group, over the stack's routes: software, accelerator:NAME or secure_element:ID. */
@@ -212,7 +224,7 @@ export const configSchema = z
     /** Encrypt-then-MAC (RFC 7366) on both sides, for the CBC suites; default: what each stack does. */
     encrypt_then_mac: z.boolean().optional(),
     /** The client asks for this record plaintext limit (RFC 6066 §4); default: none (2^14). */
-    max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
+    max_fragment_length: maxFragmentLength.optional(),
     psk: pskSchema.default({ identity: 'handshake-sim-client', key: '000102030405060708090a0b0c0d0e0f' }),
     resumption: resumptionSchema.optional(),
     /** Both sides advertise this record_size_limit (RFC 8449): the largest protected record plaintext each accepts. */
@@ -245,7 +257,7 @@ export const variantSchema = z
     cookie: z.boolean().optional(),
     extended_master_secret: z.boolean().optional(),
     encrypt_then_mac: z.boolean().optional(),
-    max_fragment_length: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).optional(),
+    max_fragment_length: maxFragmentLength.optional(),
     psk: pskSchema.partial().optional(),
     resumption: resumptionSchema.partial().optional(),
     connection_id: connectionIdSchema.partial().optional(),

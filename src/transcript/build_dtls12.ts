@@ -2,7 +2,7 @@ import { OpMeter } from '../crypto/meter.js';
 import { MeteredCrypto } from '../crypto/metered_crypto.js';
 import type { EndpointRole } from '../crypto/ops.js';
 import { seededRandom } from '../crypto/random_source.js';
-import { stackMemoryRecorder, type BufferSizes } from '../memory/stack_memory.js';
+import { stackMemoryRecorder, type BufferSizes, type ProvisionedMemory } from '../memory/stack_memory.js';
 import { CIPHER_SUITES, type CipherSuiteName } from '../protocol/dtls12/cipher_suites.js';
 import type { CertificateTypeName } from '../protocol/dtls12/constants.js';
 import type { Credential, PeerAuthenticator } from '../protocol/dtls12/credentials.js';
@@ -33,6 +33,9 @@ export interface Dtls12Setup {
   /** Mutual authentication: the client's credential and how the server checks it. */
   client_credential?: Credential;
   authenticate_client?: (crypto: MeteredCrypto) => PeerAuthenticator;
+  /** What each side checks the peer against (root certificates or a pinned key), for its memory model. */
+  client_trust?: ProvisionedMemory['trust'];
+  server_trust?: ProvisionedMemory['trust'];
   cookie: boolean;
   /** The client asks for this record plaintext limit (RFC 6066 §4). */
   max_fragment_length?: number;
@@ -42,10 +45,11 @@ export interface Dtls12Setup {
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
   /** `wire`: the stack's ClientHello and datagram shape; default the minimal preset. */
-  client: { memory: MemoryModel; buffers: BufferSizes; extended_master_secret: boolean; encrypt_then_mac: boolean; wire?: WireShape };
+  client: { memory: MemoryModel; buffers: BufferSizes; variable_buffer_length: boolean; extended_master_secret: boolean; encrypt_then_mac: boolean; wire?: WireShape };
   server: {
     memory: MemoryModel;
     buffers: BufferSizes;
+    variable_buffer_length: boolean;
     cookie_bytes: number;
     session_id_bytes: number;
     extended_master_secret: boolean;
@@ -64,6 +68,23 @@ export interface Dtls12Setup {
    * tamper with an abbreviated handshake alone.
    */
   tamper?: (flight: number, datagram: number, bytes: Uint8Array, connection: number) => Uint8Array;
+}
+
+/** What each endpoint holds before the handshake: the PSK, its own credential, what it trusts. */
+function provisionedMemory(setup: Dtls12Setup, role: EndpointRole): ProvisionedMemory {
+  const own = role === 'client' ? setup.client_credential : setup.server_credentials?.[0];
+  const trust = role === 'client' ? setup.client_trust : setup.server_trust;
+  const psk = setup.psk && setup.psk_identity && CIPHER_SUITES[setup.cipher_suite].key_exchange.includes('psk');
+  return {
+    ...(psk ? { psk_bytes: setup.psk!.length + setup.psk_identity!.length } : {}),
+    ...(own ? { own: { type: own.type, entries: own.entries, key: own.key.kind } } : {}),
+    ...(trust ? { trust } : {}),
+  };
+}
+
+function memoryRecorder(setup: Dtls12Setup, role: EndpointRole, meter: OpMeter, out: MemoryRecord[]) {
+  const side = setup[role];
+  return stackMemoryRecorder(role, side.memory, { ...side.buffers, variable_buffer_length: side.variable_buffer_length }, provisionedMemory(setup, role), meter, out);
 }
 
 /** Flights beyond this mean the two endpoints are looping; a DTLS 1.2 handshake needs at most 6. */
@@ -142,7 +163,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     extended_master_secret: setup.client.extended_master_secret,
     encrypt_then_mac: setup.client.encrypt_then_mac,
     ...(setup.max_fragment_length !== undefined ? { max_fragment_length: setup.max_fragment_length } : {}),
-    onMemoryEvent: stackMemoryRecorder('client', setup.client.memory, setup.client.buffers, meter, memory),
+    onMemoryEvent: memoryRecorder(setup, 'client', meter, memory),
   });
   const server = new Dtls12Server(serverCrypto, {
     ...common,
@@ -166,7 +187,7 @@ function runConnection(setup: Dtls12Setup, connection: Connection): { transcript
     max_handshake_message_bytes: setup.server.buffers.in_content_len,
     extended_master_secret: setup.server.extended_master_secret,
     encrypt_then_mac: setup.server.encrypt_then_mac,
-    onMemoryEvent: stackMemoryRecorder('server', setup.server.memory, setup.server.buffers, meter, memory),
+    onMemoryEvent: memoryRecorder(setup, 'server', meter, memory),
   });
   const endpoints: Record<EndpointRole, Dtls12Endpoint> = { client, server };
 

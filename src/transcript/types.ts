@@ -32,6 +32,10 @@ export interface MemoryRecord {
   label: string;
   /** Positive: allocated; negative: freed. */
   bytes: number;
+  /** Held once for every connection (configuration, DRBG, credentials), not per connection. */
+  scope?: 'shared';
+  /** The stack profile has no figure for this allocation: bytes is 0 and the label says what is missing. */
+  not_modelled?: true;
 }
 
 export type TranscriptOutcome =

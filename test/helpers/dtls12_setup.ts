@@ -30,8 +30,8 @@ export function pskSetup(overrides: Partial<Dtls12Setup> = {}): Dtls12Setup {
     initial_timeout_ms: 1000,
     max_timeout_ms: 60000,
     application_data_bytes: 16,
-    client: { memory: testMemoryModel, buffers, extended_master_secret: true, encrypt_then_mac: true },
-    server: { memory: testMemoryModel, buffers, cookie_bytes: 32, session_id_bytes: 32, extended_master_secret: true, encrypt_then_mac: true },
+    client: { memory: testMemoryModel, buffers, variable_buffer_length: false, extended_master_secret: true, encrypt_then_mac: true },
+    server: { memory: testMemoryModel, buffers, variable_buffer_length: false, cookie_bytes: 32, session_id_bytes: 32, extended_master_secret: true, encrypt_then_mac: true },
     ...overrides,
   };
 }

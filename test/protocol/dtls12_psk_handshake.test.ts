@@ -75,16 +75,21 @@ describe('the transcript records every crypto op and memory event where it happe
 
   it('records the stack memory model: setup, handshake parameters freed at the end, session keys kept', () => {
     const client = t.memory.filter((m) => m.endpoint === 'client');
+    // The test model has only the required figures: what it cannot size is marked, at 0 bytes.
     expect(client.map((m) => [m.label, Math.sign(m.bytes)])).toEqual([
       ['ssl_context', 1],
       ['ssl_config', 1],
       ['drbg_context', 1],
       ['in_record_buffer', 1],
       ['out_record_buffer', 1],
+      ['psk', 1],
       ['handshake_params', 1],
+      ['transcript hash contexts', 0],
+      ['retransmission (flight) buffer', 0],
       ['session_keys', 1],
       ['handshake_params', -1],
     ]);
+    expect(client.filter((m) => m.bytes === 0).every((m) => m.not_modelled)).toBe(true);
     expect(client.find((m) => m.label === 'session_keys')!.step).toBe(4);
     expect(client.at(-1)!.step).toBe(6);
   });

@@ -19,7 +19,7 @@ describe('budget metric paths', () => {
   it('lists exactly the per-trial and per-variant numbers of a real report (no drift)', () => {
     const leaves = numericLeaves(report).filter(
       // Scenario inputs echoed back are not results, and at_peak labels vary with the stack.
-      (p) => !/^(link|timers|supply_V|trials|client|server)\b/.test(p) && !p.includes('.at_peak.') && !p.endsWith('.peak_step'),
+      (p) => !/^(link|timers|supply_V|trials|client|server)\b/.test(p) && !p.includes('.at_peak.') && !p.endsWith('.peak_step') && !p.endsWith('.peak_stack_op'),
     );
     expect([...leaves].sort()).toEqual([...METRIC_PATHS].sort());
   });

@@ -144,7 +144,7 @@ export class Dtls12Client extends Dtls12Endpoint {
   /** Sends the first ClientHello. */
   start(now_ms: number): void {
     if (this.step !== 'idle') throw new Error('client already started');
-    this.options.onMemoryEvent?.('handshake_start');
+    this.options.onMemoryEvent?.({ kind: 'handshake_start' });
     const resume = this.clientOptions.resume;
     this.hello = {
       client_version: DTLS_1_2,
@@ -249,6 +249,7 @@ export class Dtls12Client extends Dtls12Endpoint {
         // RFC 5077 §3.3: the ticket comes just before the server's ChangeCipherSpec.
         if (msg.msg_type === HandshakeType.new_session_ticket && this.ticketAcknowledged && this.newTicket === undefined) {
           this.newTicket = decodeNewSessionTicket(msg.body).ticket;
+          this.options.onMemoryEvent?.({ kind: 'ticket_received', ticket_bytes: this.newTicket.length });
           this.transcript.update(msg.raw);
           return;
         }
@@ -385,6 +386,7 @@ export class Dtls12Client extends Dtls12Endpoint {
       if (msg.msg_type !== HandshakeType.certificate) return this.alertOnUnexpected(msg, 'the server Certificate');
       const entries = decodeCertificate(this.serverCertificateType, msg.body);
       if (entries.length === 0) throw new ProtocolAlert('bad_certificate', 'the server sent an empty certificate list');
+      this.options.onMemoryEvent?.({ kind: 'peer_certificates', type: this.serverCertificateType, entries });
       f.certificate = this.clientOptions.authenticate_server!(this.serverCertificateType, entries);
       const wantKind = kx === 'ecdhe_ecdsa' ? 'p256' : 'rsa2048';
       if (f.certificate.kind !== wantKind)
@@ -430,6 +432,7 @@ export class Dtls12Client extends Dtls12Endpoint {
 
   private onServerHelloDone(msg: HandshakeMessage, now_ms: number): void {
     decodeServerHelloDone(msg.body);
+    this.options.onMemoryEvent?.({ kind: 'peer_flight_received' });
     this.transcript.update(msg.raw);
     const kx = this.suite!.key_exchange;
     const items = [];

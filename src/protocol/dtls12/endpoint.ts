@@ -2,7 +2,7 @@ import { DecodeError } from '../common/bytes.js';
 import type { MeteredCrypto, RunningHash } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert, AlertDescription, ALERT_NAMES, type AlertName } from './alerts.js';
 import { maxRecordExpansionBytes, type CipherSuiteInfo } from './cipher_suites.js';
-import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, MAX_PLAINTEXT_BYTES, RECORD_HEADER_BYTES } from './constants.js';
+import { ContentType, DTLS_1_2, HANDSHAKE_HEADER_BYTES, HandshakeType, MAX_PLAINTEXT_BYTES, RECORD_HEADER_BYTES, type CertificateTypeName } from './constants.js';
 import { decodeHandshakeFragments, encodeHandshake, encodeHandshakeFragment, type HandshakeFragment } from './handshake_header.js';
 import { checkFragmentBounds, MessageReassembly } from './reassembly.js';
 import { decodeDatagram, decodeInnerPlaintext, encodeInnerPlaintext, encodeRecord, type DtlsRecord } from './record.js';
@@ -17,8 +17,29 @@ export function smallestMtuBytes(suite: CipherSuiteInfo): number {
   return RECORD_HEADER_BYTES + maxRecordExpansionBytes(suite) + HANDSHAKE_HEADER_BYTES + 1;
 }
 
-/** Lifecycle points a stack memory model turns into allocations and frees (src/memory/). */
-export type MemoryEvent = 'endpoint_init' | 'handshake_start' | 'keys_derived' | 'handshake_done';
+/**
+ * Points where a stack allocates or frees memory, with the sizes the protocol decides; a stack
+ * memory model (src/memory/) turns them into labelled allocations and frees.
+ */
+export type MemoryEvent =
+  | { kind: 'endpoint_init' }
+  | { kind: 'handshake_start' }
+  /** A flight kept for retransmission: each handshake message with its 12-byte header; 1 for a ChangeCipherSpec. */
+  | { kind: 'flight_sent'; message_bytes: number[] }
+  /** The peer's whole flight arrived, so ours need not be resent. */
+  | { kind: 'peer_flight_received' }
+  /** The first fragment of a handshake message that came in pieces (RFC 6347 §4.2.3). */
+  | { kind: 'reassembly_started'; message_seq: number; message_bytes: number }
+  | { kind: 'message_processed'; message_seq: number }
+  /** The peer's Certificate message: DER certificates, or one SubjectPublicKeyInfo (RFC 7250). */
+  | { kind: 'peer_certificates'; type: CertificateTypeName; entries: Uint8Array[] }
+  | { kind: 'keys_derived' }
+  /** A server stored the session for resumption by ID (RFC 5246 §7.3). */
+  | { kind: 'session_cached' }
+  /** A client stored a session ticket (RFC 5077). */
+  | { kind: 'ticket_received'; ticket_bytes: number }
+  /** `max_fragment_length`: the record plaintext limit both sides settled on (RFC 6066 §4). */
+  | { kind: 'handshake_done'; max_fragment_length: number };
 
 export interface Dtls12Options {
   /** Largest datagram the endpoint may send (UDP payload bytes). */
@@ -129,7 +150,7 @@ export abstract class Dtls12Endpoint {
   ) {
     this.transcript = crypto.runningHash();
     this.timeout_ms = options.initial_timeout_ms;
-    options.onMemoryEvent?.('endpoint_init');
+    options.onMemoryEvent?.({ kind: 'endpoint_init' });
   }
 
   // ---- public sans-IO surface -------------------------------------------------------------
@@ -227,6 +248,7 @@ export abstract class Dtls12Endpoint {
     this.answersSeq = this.nextRecvSeq - 1;
     // A new flight starts from the initial timer (the previous exchange completed).
     this.timeout_ms = this.options.initial_timeout_ms;
+    this.options.onMemoryEvent?.({ kind: 'flight_sent', message_bytes: items.map((i) => (i.kind === 'handshake' ? HANDSHAKE_HEADER_BYTES + i.body.length : 1)) });
     this.transmit(items);
     this.deadline_ms = expectsReply ? now_ms + this.timeout_ms : null;
   }
@@ -331,7 +353,7 @@ export abstract class Dtls12Endpoint {
     const server = { mac_key: keys.server_write_mac_key, key: keys.server_write_key, iv: keys.server_write_iv };
     this.pendingWrite = recordProtectionFor(this.crypto, this.suite, isClient ? client : server, this.encryptThenMac);
     this.pendingRead = recordProtectionFor(this.crypto, this.suite, isClient ? server : client, this.encryptThenMac);
-    this.options.onMemoryEvent?.('keys_derived');
+    this.options.onMemoryEvent?.({ kind: 'keys_derived' });
   }
 
   /**
@@ -342,7 +364,7 @@ export abstract class Dtls12Endpoint {
     if (!answersRepeats) this.lastFlight = [];
     this.state = 'connected';
     this.deadline_ms = null;
-    this.options.onMemoryEvent?.('handshake_done');
+    this.options.onMemoryEvent?.({ kind: 'handshake_done', max_fragment_length: this.maxPlaintextBytes });
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -507,6 +529,7 @@ export abstract class Dtls12Endpoint {
       if (!asm) {
         asm = new MessageReassembly(f.msg_type, f.length, f.message_seq);
         this.reassembly.set(f.message_seq, asm);
+        if (f.body.length < f.length) this.options.onMemoryEvent?.({ kind: 'reassembly_started', message_seq: f.message_seq, message_bytes: f.length });
       }
       const body = asm.add(f);
       if (body === null) continue;
@@ -525,6 +548,7 @@ export abstract class Dtls12Endpoint {
       this.futureMessages.delete(this.nextRecvSeq);
       this.nextRecvSeq++;
       this.onHandshakeMessage(msg, now_ms);
+      this.options.onMemoryEvent?.({ kind: 'message_processed', message_seq: msg.message_seq });
     }
   }
 

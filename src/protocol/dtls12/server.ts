@@ -244,7 +244,7 @@ export class Dtls12Server extends Dtls12Endpoint {
       }
     }
 
-    this.options.onMemoryEvent?.('handshake_start');
+    this.options.onMemoryEvent?.({ kind: 'handshake_start' });
     this.continueRecordSequenceFrom(this.helloRecordSeq);
     this.clientRandom = ch.random;
     // The server's messages continue the client's numbering (RFC 6347 §4.2.2).
@@ -470,6 +470,7 @@ export class Dtls12Server extends Dtls12Endpoint {
     const entries = decodeCertificate(this.clientCertificateType, msg.body);
     // RFC 5246 §7.4.6: an empty list means no certificate; this server requires one.
     if (entries.length === 0) throw new ProtocolAlert('handshake_failure', 'the client sent no certificate, and this server requires one');
+    this.options.onMemoryEvent?.({ kind: 'peer_certificates', type: this.clientCertificateType, entries });
     this.clientKey = this.serverOptions.request_client_certificate!.authenticate(this.clientCertificateType, entries);
     this.transcript.update(msg.raw);
     this.step = 'wait_client_key_exchange';
@@ -520,6 +521,7 @@ export class Dtls12Server extends Dtls12Endpoint {
 
     const session: Session = { id: this.sessionId, master_secret: this.master!, cipher_suite: this.suite!.code, extended_master_secret: this.extendedMasterSecret };
     this.serverOptions.session_cache?.store(session);
+    if (this.serverOptions.session_cache) this.options.onMemoryEvent?.({ kind: 'session_cached' });
     const items = [];
     if (this.issueTicket) {
       const t = this.serverOptions.session_tickets!;
