@@ -64,6 +64,34 @@ describe('--pcap: one trial as a capture', () => {
     expect(sawRetransmission).toBe(true);
   });
 
+  it.skipIf(!hasTshark)('dissects every mode cleanly: certificates, raw public keys, ECDHE-PSK, connection IDs, record_size_limit', () => {
+    const modes = tempScenario(
+      MINIMAL_SCENARIO.replace('loss: 0.1', 'loss: 0.05') +
+        'variants:\n' +
+        '  - name: cert\n    auth: cert\n    mutual: true\n    certificates: { chain_depth: 2 }\n' +
+        '  - name: rpk\n    auth: rpk\n    mutual: true\n    group: x25519\n' +
+        '  - name: ecdhe-psk\n    auth: ecdhe-psk\n' +
+        '  - name: cid\n    connection_id: { client_bytes: 4, server_bytes: 2 }\n    record_size_limit: 256\n',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'handshake-sim-pcap-'));
+    for (const variant of ['cert', 'rpk', 'ecdhe-psk', 'cid']) {
+      for (const trial of [0, 1]) {
+        const file = join(dir, `${variant}-${trial}.pcap`);
+        const r = runCli(['run', modes, '--trials', '5', '--pcap', file, '--pcap-variant', variant, '--pcap-trial', String(trial)]);
+        expect(r.status, r.stderr).toBe(0);
+        const protocols = tshark(['-r', file, '-T', 'fields', '-e', 'frame.protocols']).stdout.trim().split('\n');
+        for (const p of protocols) expect(p).toMatch(/^raw:ip:udp:dtls/);
+        const problems = tshark(['-r', file, '-Y', '_ws.malformed || _ws.expert.severity >= "Warning"', '-T', 'fields', '-e', 'frame.number', '-e', '_ws.expert.message']);
+        expect(problems.status).toBe(0);
+        expect(problems.stdout.trim(), `${variant} trial ${trial}`).toBe('');
+        const types = tshark(['-r', file, '-T', 'fields', '-e', 'dtls.handshake.type']).stdout;
+        if (variant === 'cert' || variant === 'rpk') expect(types).toMatch(/\b11\b/); // Certificate
+        // tshark reads the tls12_cid records and their connection IDs (it learns their lengths from the hellos).
+        if (variant === 'cid') expect(tshark(['-r', file, '-T', 'fields', '-e', 'dtls.record.connection_id']).stdout).toMatch(/[0-9a-f]{4}/);
+      }
+    }
+  });
+
   it('rejects an unknown --pcap-variant and an out-of-range --pcap-trial with exit 2', () => {
     const a = runCli(['run', lossy, '--pcap', '/tmp/x.pcap', '--pcap-variant', 'cookies']);
     expect(a.status).toBe(2);
