@@ -22,7 +22,14 @@ export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificat
   if (config.auth === 'cert') {
     const certs = config.certificates;
     const chainFor = (role: Role, leaf: 'p256' | 'rsa2048') =>
-      buildCertificateChain({ seed, depth: certs.chain_depth, leaf_key: leaf, ca_key: certs.ca_key ?? leaf, ...(role === 'client' ? { label: 'client' } : {}) });
+      buildCertificateChain({
+        seed,
+        depth: certs.chain_depth,
+        leaf_key: leaf,
+        ca_key: certs.ca_key ?? leaf,
+        ...(certs.subject ? { subject: withoutUndefined(certs.subject) } : {}),
+        ...(role === 'client' ? { label: 'client' } : {}),
+      });
     const server = chainFor('server', certs.server_key);
     const credential = (chain: typeof server): Credential => ({ type: 'x509', entries: chain.certificates, key: chain.leaf_private_key });
     const setup: AuthSetup = {
@@ -64,4 +71,9 @@ export function credentialsFor(config: Pick<ResolvedConfig, 'auth' | 'certificat
     };
   }
   return {};
+}
+
+/** The schema's optional fields arrive as present-but-undefined; the chain builder wants them absent. */
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -181,6 +181,25 @@ export const certificatesSchema = z
     server_key: keyKind.default('p256'),
     /** The CAs' keys (they sign the chain); default: the same kind as the server's key. */
     ca_key: keyKind.optional(),
+    /**
+     * What the leaf certificates carry beyond the defaults (O and CN, one DNS name), so their
+     * size matches the deployment's: more names, an OU and a country, policies, a CRL URL.
+     */
+    subject: z
+      .object({
+        common_name: z.string().min(1).max(64).optional(),
+        organization: z.string().min(1).max(64).optional(),
+        organizational_unit: z.string().min(1).max(64).optional(),
+        country: z.string().regex(/^[A-Z]{2}$/, 'two capital letters (ISO 3166)').optional(),
+        dns_names: z.array(z.string().min(1).max(253)).max(32).optional(),
+        certificate_policies: z
+          .object({ policy_oids: z.array(z.string().regex(/^[0-2](\.\d+)+$/, 'a dotted OID')).min(1), cps_uri: z.string().url().optional() })
+          .strict()
+          .optional(),
+        crl_distribution_point: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
