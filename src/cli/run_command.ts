@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runScenario } from '../pipeline/run_scenario.js';
@@ -13,6 +14,7 @@ interface RunArgs {
   scenario: string;
   seed?: number;
   trials?: number;
+  threads?: number;
   format: 'table' | 'json';
   out?: string;
   pcap?: string;
@@ -54,6 +56,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .positional('scenario', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
       .option('seed', { type: 'number', requiresArg: true, describe: 'Override the scenario seed' })
       .option('trials', { type: 'number', requiresArg: true, describe: 'Override the number of trials per variant' })
+      .option('threads', {
+        type: 'number',
+        requiresArg: true,
+        describe: 'Threads that replay trials (default: the cores available); results are identical for any number',
+      })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Report format' })
       .option('out', { type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout' })
       .option('pcap', { type: 'string', requiresArg: true, describe: 'Also write one trial as a pcap file (DTLS in IPv4/UDP, simulated times)' })
@@ -68,7 +75,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const pcapVariant = args.pcap === undefined ? undefined : pickVariant(scenario.variants, args.pcapVariant);
     const pcapTrial = wholeNumber('pcap-trial', args.pcapTrial, 0, scenario.trials - 1)!;
     const progress = new Progress();
-    const report = runScenario(scenario, (variant, done, total) => progress.update(variant, done, total));
+    const threads = args.threads !== undefined ? wholeNumber('threads', args.threads, 1, 64)! : availableParallelism();
+    const report = runScenario(scenario, (variant, done, total) => progress.update(variant, done, total), { threads });
     progress.finish();
     if (pcapVariant) writeFileOr('--pcap', args.pcap!, captureTrial(pcapVariant, scenario.seed, pcapTrial).pcap);
     const text = args.format === 'json' ? formatJson(report) : formatTable(report);

@@ -22,6 +22,7 @@ import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenari
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
 import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
 import { credentialsFor } from './credentials.js';
+import { replayTrials } from './parallel_trials.js';
 import { WIRE_PRESETS } from '../protocol/dtls12/wire_presets.js';
 import { seededRandom } from '../crypto/random_source.js';
 import { buildDtls12Resumptions, buildDtls12Transcript, type Dtls12Setup } from '../transcript/build_dtls12.js';
@@ -201,19 +202,30 @@ function losslessTrial(model: ReplayModel, seed: number): TrialResult {
 /** Called now and then during the trials of a variant: (variant name, trials done, trials). */
 export type ProgressListener = (variant: string, done: number, total: number) => void;
 
-export function simulateVariant(variant: ResolvedVariant, seed: number, trials: number, onProgress?: ProgressListener): VariantReport {
+/** The variant's full handshake and, when the scenario asks for them, the resumptions of its session. */
+export function variantTranscripts(variant: ResolvedVariant, seed: number): { full: Transcript; resumptions: Transcript[] } {
   const count = variant.config.resumption?.count ?? 0;
-  const { full: transcript, resumptions } = count > 0 ? transcriptsWithResumptions(variant, seed, count) : { full: transcriptFor(variant, seed), resumptions: [] };
+  return count > 0 ? transcriptsWithResumptions(variant, seed, count) : { full: transcriptFor(variant, seed), resumptions: [] };
+}
+
+/** How many threads may replay a variant's trials (1: this thread only). */
+export interface SimulationOptions {
+  threads?: number;
+}
+
+export function simulateVariant(
+  variant: ResolvedVariant,
+  seed: number,
+  trials: number,
+  onProgress?: ProgressListener,
+  options: SimulationOptions = {},
+): VariantReport {
+  const { full: transcript, resumptions } = variantTranscripts(variant, seed);
   const model = buildReplayModel(variant, transcript);
   const resumedModels = resumptions.map((r) => buildReplayModel(variant, r));
-  const results: TrialResult[] = [];
-  // resumed[k][t]: resumption k+1 of trial t, each connection with random streams of its own.
-  const resumed: TrialResult[][] = resumedModels.map(() => []);
-  for (let t = 0; t < trials; t++) {
-    results.push(runTrial(model, seed, t));
-    resumedModels.forEach((m, k) => resumed[k]!.push(runTrial(m, seed, t, undefined, undefined, k + 1)));
-    if (onProgress && (t + 1) % 1000 === 0) onProgress(variant.name, t + 1, trials);
-  }
+  // Per connection (the full handshake, then each resumption, each with random streams of its
+  // own), the result of every trial, in trial order whichever thread ran it.
+  const [results, ...resumed] = replayTrials(variant, seed, trials, [model, ...resumedModels], options.threads ?? 1, onProgress) as [TrialResult[], ...TrialResult[][]];
 
   const energyOf = (m: ReplayModel, r: TrialResult) => ({
     client: endpointEnergy(m.client, r.states.client, r.work_mA_ms.client),
@@ -365,9 +377,9 @@ function resumptionReport(
   };
 }
 
-export function runScenario(scenario: ResolvedScenario, onProgress?: ProgressListener): Report {
+export function runScenario(scenario: ResolvedScenario, onProgress?: ProgressListener, options: SimulationOptions = {}): Report {
   validateBudgetMetrics(scenario.budgets);
-  const variants = scenario.variants.map((v) => simulateVariant(v, scenario.seed, scenario.trials, onProgress));
+  const variants = scenario.variants.map((v) => simulateVariant(v, scenario.seed, scenario.trials, onProgress, options));
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'handshake-sim', version: PACKAGE_VERSION },
