@@ -319,7 +319,7 @@ export function simulateVariant(
     flights: flightReports(transcript, model),
     ops,
     resumption: variant.config.resumption
-      ? resumptionReport(variant, { mode: variant.config.resumption.mode, resumptions, resumedModels, resumed, results, energies, energyOf })
+      ? resumptionReport(variant, { mode: variant.config.resumption.mode, seed, resumptions, resumedModels, resumed, results, energies, energyOf })
       : null,
   };
 }
@@ -332,6 +332,7 @@ function resumptionReport(
   variant: ResolvedVariant,
   r: {
     mode: 'session_id' | 'ticket';
+    seed: number;
     resumptions: Transcript[];
     resumedModels: ReplayModel[];
     resumed: TrialResult[][];
@@ -363,7 +364,7 @@ function resumptionReport(
     energy_mJ: { client: meanAndP95(all.map((x) => x.e.client.energy_mJ)), server: meanAndP95(all.map((x) => x.e.server.energy_mJ)) },
     bytes_on_air: {
       ...meanAndP95(all.map((x) => x.t.bytes_on_air)),
-      lossless: losslessTrial(first, 0).bytes_on_air,
+      lossless: losslessTrial(first, r.seed).bytes_on_air,
     },
     retransmissions: meanAndP95(all.map((x) => x.t.retransmissions)),
     crypto_time_ms: { client: cryptoTime('client'), server: cryptoTime('server') },

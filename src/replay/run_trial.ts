@@ -1,6 +1,6 @@
 import type { EndpointRole } from '../crypto/ops.js';
 import { EventQueue } from './event_queue.js';
-import { LinkChannel, other, type FrameLogEntry, type TraceEntry } from './link_channel.js';
+import { LinkChannel, type FrameLogEntry, type TraceEntry } from './link_channel.js';
 import { Prng, STREAM, STREAMS_PER_CONNECTION } from './prng.js';
 import type { EndpointModel, ReplayModel } from './replay_model.js';
 

@@ -1,6 +1,7 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/free_port.js';
+import { cleanUpPeersAfterEach, startPeer, trackSession } from '../helpers/peer_process.js';
 import { OpMeter } from '../../src/crypto/meter.js';
 import { MeteredCrypto } from '../../src/crypto/metered_crypto.js';
 import { systemRandom } from '../../src/crypto/random_source.js';
@@ -32,33 +33,8 @@ const common = {
   encrypt_then_mac: true,
 };
 
-const children: ChildProcessWithoutNullStreams[] = [];
-const drivers: UdpSession[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-  for (const d of drivers.splice(0)) d.close();
-});
-
-
-function startOpenssl(args: string[]): { proc: ChildProcessWithoutNullStreams; output: () => string; waitFor: (re: RegExp, ms: number) => Promise<void> } {
-  const proc = spawn('openssl', args, { stdio: 'pipe' });
-  children.push(proc);
-  let out = '';
-  const listeners: (() => void)[] = [];
-  const onData = (b: Buffer) => {
-    out += b.toString();
-    for (const l of listeners.splice(0)) l();
-  };
-  proc.stdout.on('data', onData);
-  proc.stderr.on('data', onData);
-  const waitFor = (re: RegExp, ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`openssl did not print ${re} within ${ms} ms; output:\n${out}`)), ms);
-      const check = () => (re.test(out) ? (clearTimeout(t), resolve()) : listeners.push(check));
-      check();
-    });
-  return { proc, output: () => out, waitFor };
-}
+cleanUpPeersAfterEach();
+const startOpenssl = (args: string[]) => startPeer('openssl', args);
 
 /** Our server behind a UDP session on 127.0.0.1; the endpoint is made when the first datagram names the client. */
 async function startOurServer(
@@ -83,7 +59,7 @@ async function startOurServer(
     });
     return server;
   });
-  drivers.push(driver);
+  trackSession(driver);
   return { port: await driver.bind('127.0.0.1', 0), driver, server: () => server };
 }
 
@@ -96,7 +72,7 @@ async function startOurClient(port: number, options: Partial<ConstructorParamete
     ...options,
   });
   const driver = new UdpSession(client);
-  drivers.push(driver);
+  trackSession(driver);
   await driver.bind('127.0.0.1', 0);
   driver.connect({ host: '127.0.0.1', port });
   client.start(Date.now());

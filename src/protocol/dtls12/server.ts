@@ -3,7 +3,6 @@ import type { MeteredCrypto } from '../../crypto/metered_crypto.js';
 import { ProtocolAlert } from './alerts.js';
 import { CIPHER_SUITES, isCbcSuite, usesEcdhe, usesPsk, usesServerSignature, type CipherSuiteInfo, type CipherSuiteName } from './cipher_suites.js';
 import {
-  CertificateType,
   ClientCertificateTypeCode,
   ContentType,
   DTLS_1_0,

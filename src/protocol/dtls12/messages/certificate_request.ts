@@ -1,4 +1,5 @@
-import { ByteReader, ByteWriter, DecodeError } from '../../common/bytes.js';
+import { ByteReader, ByteWriter } from '../../common/bytes.js';
+import { decodeU16List, encodeU16List } from './extensions.js';
 
 /**
  * CertificateRequest (RFC 5246 §7.4.4):
@@ -14,11 +15,9 @@ export interface CertificateRequest {
 }
 
 export function encodeCertificateRequest(m: CertificateRequest): Uint8Array {
-  const schemes = new ByteWriter();
-  for (const s of m.signature_schemes) schemes.u16(s);
   const cas = new ByteWriter();
   for (const dn of m.certificate_authorities) cas.vector(2, dn);
-  return new ByteWriter().vector(1, Uint8Array.from(m.certificate_types)).vector(2, schemes.finish()).vector(2, cas.finish()).finish();
+  return new ByteWriter().vector(1, Uint8Array.from(m.certificate_types)).vector(2, encodeU16List(m.signature_schemes)).vector(2, cas.finish()).finish();
 }
 
 export function decodeCertificateRequest(body: Uint8Array): CertificateRequest {
@@ -30,18 +29,4 @@ export function decodeCertificateRequest(body: Uint8Array): CertificateRequest {
   const certificate_authorities: Uint8Array[] = [];
   while (cas.remaining > 0) certificate_authorities.push(cas.vector(2, 'DistinguishedName', 1));
   return { certificate_types, signature_schemes, certificate_authorities };
-}
-
-/** A list of 16-bit values (cipher suites, groups, signature schemes). */
-export function decodeU16List(bytes: Uint8Array, what: string): number[] {
-  if (bytes.length % 2 !== 0) throw new DecodeError(`${what}: odd length ${bytes.length}`);
-  const out: number[] = [];
-  for (let i = 0; i < bytes.length; i += 2) out.push((bytes[i]! << 8) | bytes[i + 1]!);
-  return out;
-}
-
-export function encodeU16List(values: readonly number[]): Uint8Array {
-  const w = new ByteWriter();
-  for (const v of values) w.u16(v);
-  return w.finish();
 }

@@ -27,3 +27,17 @@ export function decodeExtensions(rd: ByteReader): Extension[] {
   }
   return out;
 }
+
+/** A list of 16-bit values (cipher suites, groups, signature schemes). */
+export function decodeU16List(bytes: Uint8Array, what: string): number[] {
+  if (bytes.length % 2 !== 0) throw new DecodeError(`${what}: odd length ${bytes.length}`);
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i += 2) out.push((bytes[i]! << 8) | bytes[i + 1]!);
+  return out;
+}
+
+export function encodeU16List(values: readonly number[]): Uint8Array {
+  const w = new ByteWriter();
+  for (const v of values) w.u16(v);
+  return w.finish();
+}

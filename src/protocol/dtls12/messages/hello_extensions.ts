@@ -13,8 +13,7 @@ import {
   EXT_SUPPORTED_GROUPS,
   type CertificateTypeName,
 } from '../constants.js';
-import { decodeU16List, encodeU16List } from './certificate_request.js';
-import type { Extension } from './extensions.js';
+import { decodeU16List, encodeU16List, type Extension } from './extensions.js';
 
 /**
  * The hello extensions of the ECDHE and certificate modes: what each carries and how a peer's
