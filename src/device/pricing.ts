@@ -2,6 +2,7 @@ import type { OpId, OpRecord } from '../crypto/ops.js';
 import { InputError } from '../scenario/errors.js';
 import type { Accelerator, CycleCostId, CycleTable, DeviceProfile, SecureElementProfile, StackProfile } from '../scenario/profile_schemas.js';
 import { COST_GROUPS, GROUP_OF, type CostGroup, type CostPart } from './cost_groups.js';
+import { ecpWindowFactors, scalesWithEcpWindow } from './ecp_window.js';
 import { opWork, UnpricedOpError, type CostLookup } from './op_work.js';
 import { seOpCharge_mA_ms, seOpTiming, type SecureElementSettings } from './secure_element.js';
 
@@ -35,6 +36,8 @@ export interface EndpointSetup {
   secure_element?: AttachedSecureElement;
   /** Engine per group, overriding the stack's routes and the secure element (e.g. `software`). */
   engines?: Partial<Record<CostGroup, Engine>>;
+  /** MBEDTLS_ECP_WINDOW_SIZE (stacks with an `ecp_window`): scales software P-256 ops; null or absent: the figures as listed. */
+  ecp_window_size?: number | null;
 }
 
 /** The cycle-table figures each group's costs come from in software. */
@@ -122,8 +125,9 @@ function chooseEngine(setup: EndpointSetup, group: CostGroup): EngineChoice {
 }
 
 /**
- * Prices ops for one endpoint. Software: cycles from the stack's table for the device's core,
- * divided by the clock, at the CPU's active current. Accelerator: its cycles (at its clock) or
+ * Prices ops for one endpoint. Software: cycles from the stack's table for the device's core
+ * (P-256 ones times the ECP window's time factor, src/device/ecp_window.ts), divided by the
+ * clock, at the CPU's active current. Accelerator: its cycles (at its clock) or
  * fixed µs, at the CPU's active or wait current plus the engine's own. Secure element: the
  * host-observed sequence of commands over the bus (src/device/secure_element.ts). A secure
  * element left idle between commands draws its idle current all along; that current is added
@@ -135,6 +139,7 @@ export function opPricer(device: DeviceProfile, stack: StackProfile, extras: Omi
   const volts = device.supply_V.value;
   const active_mA = device.current_mA.active.value;
   const background_mA = backgroundCurrent_mA(setup);
+  const ecpTime = ecpWindowFactors(stack, setup.ecp_window_size ?? null).time_factor;
   const engines = new Map(COST_GROUPS.map((g) => [g, chooseEngine(setup, g)] as const));
   const hostWait = (who: string, mode: 'busy_waits' | 'sleeps'): number => {
     if (mode === 'busy_waits') return active_mA;
@@ -171,7 +176,8 @@ export function opPricer(device: DeviceProfile, stack: StackProfile, extras: Omi
       return priced(`accelerator:${e.name}`, time_ms, mA * time_ms);
     }
     if (!table) throw new InputError(`stack ${stack.id} has no cycle table for core ${device.core} (device ${device.id}), which ${op.op} needs in software`);
-    const cycles = price(op.op, () => opCycles(table, op), `stack ${stack.id}: cycles.${device.core}`);
+    // The ECP window changes Mbed TLS's own comb code, so it scales software P-256 ops only.
+    const cycles = price(op.op, () => opCycles(table, op), `stack ${stack.id}: cycles.${device.core}`) * (scalesWithEcpWindow(group) ? ecpTime : 1);
     const time_ms = cycles / (device.clock_MHz.value * 1000);
     return priced('software', time_ms, (active_mA + background_mA) * time_ms);
   };

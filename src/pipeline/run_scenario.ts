@@ -1,5 +1,6 @@
 import { OP_IDS } from '../crypto/ops.js';
 import { opPricer } from '../device/pricing.js';
+import { memoryModelAtEcpWindow } from '../device/ecp_window.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
 import { flashFootprint, type FootprintReport } from '../memory/footprint.js';
@@ -47,7 +48,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     max_timeout_ms: variant.client.timers.max_ms,
     application_data_bytes: c.application_data_bytes,
     client: {
-      memory: variant.client.stack.memory,
+      memory: memoryModelAtEcpWindow(variant.client.stack, variant.client.ecp_window_size),
       buffers: variant.client.buffers,
       variable_buffer_length: variant.client.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
@@ -55,7 +56,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       wire: WIRE_PRESETS[variant.client.stack.wire.preset.name],
     },
     server: {
-      memory: variant.server.stack.memory,
+      memory: memoryModelAtEcpWindow(variant.server.stack, variant.server.ecp_window_size),
       buffers: variant.server.buffers,
       variable_buffer_length: variant.server.variable_buffer_length,
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
@@ -161,7 +162,7 @@ function fitWarnings(
   });
 }
 
-/** Record buffer settings and reserves of an endpoint, as run. */
+/** Record buffer and ECP window settings and reserves of an endpoint, as run. */
 function endpointReport(variant: ResolvedVariant, role: 'client' | 'server') {
   const ep = variant[role];
   return {
@@ -170,6 +171,7 @@ function endpointReport(variant: ResolvedVariant, role: 'client' | 'server') {
     ...ep.buffers,
     mfl: variant.config.max_fragment_length ?? null,
     variable_buffer_length: ep.variable_buffer_length,
+    ecp_window_size: ep.ecp_window_size,
     ram_reserve_bytes: ep.ram_reserve_bytes,
     flash_reserve_bytes: ep.flash_reserve_bytes,
   };

@@ -54,6 +54,8 @@ export interface EndpointReport {
   mfl: number | null;
   /** Record buffers shrink to the fragment length after the handshake. */
   variable_buffer_length: boolean;
+  /** MBEDTLS_ECP_WINDOW_SIZE used (stack_options, else the stack's default); null for a stack without the setting. */
+  ecp_window_size: number | null;
   ram_reserve_bytes: number;
   flash_reserve_bytes: number;
 }

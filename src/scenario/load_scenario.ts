@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
-import { loadProfile, readYamlFile } from './load_profile.js';
+import { listProfileIds, loadProfile, readYamlFile } from './load_profile.js';
+import { PACKAGE_ROOT } from './package_root.js';
 import type { DeviceProfile, LinkProfile, ListenMode, StackProfile } from './profile_schemas.js';
 import { smallestMtuBytes } from '../protocol/dtls12/endpoint.js';
 import type { AttachedSecureElement, Engine } from '../device/pricing.js';
@@ -56,6 +57,8 @@ export interface ResolvedEndpoint {
   buffers: { in_content_len: number; out_content_len: number };
   /** Record buffers shrink to the negotiated fragment length after the handshake. */
   variable_buffer_length: boolean;
+  /** MBEDTLS_ECP_WINDOW_SIZE: the scenario's, else the stack's default; null for a stack without the setting. */
+  ecp_window_size: number | null;
   ram_reserve_bytes: number;
   flash_reserve_bytes: number;
   /** A secure element on the host's bus, with its settings and the groups it runs. */
@@ -146,11 +149,22 @@ function resolveEndpoint(
     timers: { initial_ms, max_ms, give_up_ms, gives_up_at_capped_expiry },
     buffers,
     variable_buffer_length: options.variable_buffer_length ?? stack.memory.variable_buffer_length?.enabled ?? false,
+    ecp_window_size: resolveEcpWindowSize(stack, options.ecp_window_size, `${where}${role}.stack_options.ecp_window_size`),
     ram_reserve_bytes: config[role].ram_reserve_bytes ?? 0,
     flash_reserve_bytes: config[role].flash_reserve_bytes ?? 0,
     ...(secure_element ? { secure_element } : {}),
     ...(config[role].engines ? { engines: config[role].engines as Partial<Record<CostGroup, Engine>> } : {}),
   };
+}
+
+/** The ECP window an endpoint runs with; only a stack whose profile has the setting takes one. */
+function resolveEcpWindowSize(stack: StackProfile, requested: number | undefined, field: string): number | null {
+  if (stack.ecp_window) return requested ?? stack.ecp_window.default_size.value;
+  if (requested === undefined) return null;
+  const withSetting = listProfileIds('stack').filter((id) => loadProfile('stack', id, PACKAGE_ROOT, 'stack').ecp_window !== undefined);
+  throw new InputError(
+    `${field}: got ${requested}, but stack ${stack.id} has no ECP window setting (MBEDTLS_ECP_WINDOW_SIZE); only stacks with one (${withSetting.join(', ')}) take it`,
+  );
 }
 
 /** The scenario's `secure_element`: the profile plus the host's settings, checked against the profile. */

@@ -356,6 +356,32 @@ export const wireSchema = z
   })
   .strict();
 
+/** The MBEDTLS_ECP_WINDOW_SIZE values with published figures (Mbed TLS accepts 2 to 7; 7 has none). */
+export const ECP_WINDOW_SIZES = ['2', '3', '4', '5', '6'] as const;
+
+/**
+ * Mbed TLS's ECP window (MBEDTLS_ECP_WINDOW_SIZE): its default, and for every size what it does
+ * to a software P-256 operation relative to the default (src/device/ecp_window.ts applies it).
+ * The profile's cycles and ecc_working_bytes are figures at the default, so its factors must be 1.
+ */
+export const ecpWindowSchema = z
+  .object({
+    default_size: wholeFigure(2, 6),
+    sizes: z.record(
+      z.enum(ECP_WINDOW_SIZES),
+      z.object({ time_factor: positiveFigure, heap_factor: positiveFigure }).strict(),
+    ),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    const size = String(w.default_size.value) as (typeof ECP_WINDOW_SIZES)[number];
+    const atDefault = w.sizes[size];
+    for (const factor of ['time_factor', 'heap_factor'] as const)
+      if (atDefault && atDefault[factor].value !== 1)
+        ctx.addIssue({ code: 'custom', path: ['sizes', size, factor, 'value'], message: `must be 1 at the default size ${size}: the profile's figures are taken at the default` });
+  });
+export type EcpWindow = z.infer<typeof ecpWindowSchema>;
+
 export const stackProfileSchema = z
   .object({
     id,
@@ -380,6 +406,8 @@ export const stackProfileSchema = z
     wire: wireSchema,
     memory: memoryModelSchema,
     footprint: footprintSchema.optional(),
+    /** The ECP window setting, for stacks that have one (Mbed TLS); scenarios may then pick a size. */
+    ecp_window: ecpWindowSchema.optional(),
     /** Peak stack (call stack, not heap) of an op, where published; the report takes the largest. */
     stack_bytes: z.partialRecord(z.enum(COST_GROUPS), nonNegativeFigure).optional(),
   })

@@ -28,6 +28,8 @@ export const stackOptionsSchema = z
     mfl: maxFragmentLength.optional(),
     /** Record buffers shrink to the negotiated fragment length after the handshake (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH). */
     variable_buffer_length: z.boolean().optional(),
+    /** Mbed TLS's MBEDTLS_ECP_WINDOW_SIZE: time and working memory of software P-256 ops (stacks with an ecp_window only). */
+    ecp_window_size: z.number().int().min(2).max(6).optional(),
   })
   .strict();
 

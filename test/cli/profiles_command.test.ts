@@ -21,6 +21,25 @@ describe('handshake-sim profiles', () => {
     for (const f of shown.figures) expect(f.provenance).toMatch(/^(source|derived): \S/);
   });
 
+  it('lists the ECP window table of mbedtls-2.28: the default and each size 2..6 with its factors and source', () => {
+    const r = runCli(['profiles', 'show', 'mbedtls-2.28', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(r.stdout).figures.filter((f: { field: string }) => f.field.startsWith('ecp_window.'));
+    expect(rows.map((f: { field: string }) => f.field)).toEqual([
+      'ecp_window.default_size',
+      ...['2', '3', '4', '5', '6'].flatMap((w) => [`ecp_window.sizes.${w}.time_factor`, `ecp_window.sizes.${w}.heap_factor`]),
+    ]);
+    const row = (field: string) => rows.find((f: { field: string }) => f.field === field);
+    expect(row('ecp_window.default_size')).toMatchObject({ value: 4 });
+    expect(row('ecp_window.default_size').provenance).toMatch(/ecp\.h of Mbed TLS 2\.28/);
+    // The knowledge base's P-256 figures: ECDHE/s 53 / 44 at window 2, heap 2064 / 3592 B.
+    expect(row('ecp_window.sizes.2.time_factor').value).toBe(53 / 44);
+    expect(row('ecp_window.sizes.2.heap_factor').value).toBe(2064 / 3592);
+    expect(row('ecp_window.sizes.2.time_factor').provenance).toMatch(/How to tune Elliptic Curves resource usage/);
+    const table = runCli(['profiles', 'show', 'mbedtls-2.28']).stdout;
+    expect(table).toMatch(/^ecp_window\.sizes\.2\.time_factor = 1\.205 {2}\(range 1\.169 \.\. 1\.205\)$/m);
+  });
+
   it('prices the ops of a device with a stack, for 1 KiB each, as the simulator does', () => {
     const r = runCli(['profiles', 'show', 'cortex-m4-120', '--stack', 'mbedtls-2.28', '--format', 'json']);
     expect(r.status).toBe(0);
