@@ -56,7 +56,7 @@ describe('handshake-sim profiles', () => {
   });
 
   it('shows, for every device, each public-key op with its engine, current and the source of the figure that priced it', () => {
-    for (const [device, stack] of [['cortex-m4-120', 'mbedtls-2.28'], ['stm32l5-pka', 'wolfssl-5'], ['nrf52840-cc310', 'wolfssl-5-sp-asm'], ['esp32', 'wolfssl-5'], ['efr32mg21', 'wolfssl-5']]) {
+    for (const [device, stack] of [['cortex-m4-120', 'mbedtls-2.28'], ['stm32l5-pka', 'wolfssl-5'], ['nrf52840-cc310', 'wolfssl-5-sp-asm'], ['esp32', 'wolfssl-5'], ['efr32mg21', 'wolfssl-5'], ['nrf5340-cc312', 'wolfssl-5']]) {
       const r = runCli(['profiles', 'show', device!, '--stack', stack!, '--format', 'json']);
       expect(r.status).toBe(0);
       const shown = JSON.parse(r.stdout);

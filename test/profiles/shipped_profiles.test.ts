@@ -36,7 +36,7 @@ describe('shipped profiles', () => {
   }
 
   it('the issue-4 device, secure-element and stack profiles exist', () => {
-    expect(listProfileIds('device')).toEqual(expect.arrayContaining(['cortex-m4-120', 'stm32l5-pka', 'nrf52840-cc310', 'esp32', 'efr32mg21']));
+    expect(listProfileIds('device')).toEqual(expect.arrayContaining(['cortex-m4-120', 'stm32l5-pka', 'nrf52840-cc310', 'esp32', 'efr32mg21', 'nrf5340-cc312']));
     expect(listProfileIds('secure_element')).toEqual(['atecc608a']);
     expect(listProfileIds('stack')).toEqual(expect.arrayContaining(['mbedtls-2.28', 'wolfssl-5', 'wolfssl-5-sp-asm', 'tinydtls']));
   });
