@@ -3,7 +3,7 @@ import { GROUP_OF } from '../device/cost_groups.js';
 import { opPricer, softwareFigure, type Engine } from '../device/pricing.js';
 import type { OpId } from '../crypto/ops.js';
 import { closest, InputError } from '../scenario/errors.js';
-import { figuresIn, standInPaths } from '../scenario/figure.js';
+import { figuresIn, standInPaths, type Figure } from '../scenario/figure.js';
 import { kindOfProfileFile, listProfileIds, loadProfile, looksLikePath, type ProfileKind } from '../scenario/load_profile.js';
 import type { DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
 import { PACKAGE_ROOT } from '../scenario/package_root.js';
@@ -55,18 +55,16 @@ const ASYMMETRIC = [
   { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)' },
 ] as const satisfies readonly { op: OpId; label: string }[];
 
-const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join(' ');
+const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join('; ');
 
-/** Where the figure that priced a public-key op comes from, on the engine that ran it. */
-function opSource(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): string | undefined {
+/** The figure that priced a public-key op, on the engine that ran it. */
+function opFigure(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): Figure | undefined {
   const group = GROUP_OF[op];
   if (engine === 'software') {
     const id = softwareFigure(group, 'per_call');
-    const f = id && stack.cycles[device.core]?.[id];
-    return f ? provenance(f) : undefined;
+    return id && stack.cycles[device.core]?.[id];
   }
-  const f = device.accelerators?.[engine.slice('accelerator:'.length)]?.ops[group]?.per_call;
-  return f ? provenance(f) : undefined;
+  return device.accelerators?.[engine.slice('accelerator:'.length)]?.ops[group]?.per_call;
 }
 
 /** Every op the device can price with the stack; ops that lack a figure are left out. */
@@ -87,7 +85,9 @@ function opCosts(device: DeviceProfile, stack: StackProfile) {
   const asymmetric = ASYMMETRIC.flatMap(({ op, label }) => {
     const p = tryPrice(op, 32);
     if (!p) return [];
-    return [{ op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ, source: opSource(device, stack, op, p.engine) ?? '' }];
+    const f = opFigure(device, stack, op, p.engine);
+    const priced = { op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ };
+    return [{ ...priced, source: f ? provenance(f) : '', ...(f?.stand_in !== undefined ? { stand_in: f.stand_in } : {}) }];
   });
   return { symmetric, asymmetric };
 }
@@ -163,7 +163,11 @@ const showCommand: CommandModule<object, ShowArgs> = {
       out.push('', `ops on ${profile.id} with ${stack!.id} (1 KiB of input each):`);
       for (const o of ops.symmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
       if (ops.asymmetric.length > 0) out.push('', `public-key ops on ${profile.id} with ${stack!.id} (whole op):`);
-      for (const o of ops.asymmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+      for (const o of ops.asymmetric) {
+        out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+        out.push(`      source: ${o.source.replace(/\s+/g, ' ')}`);
+        if (o.stand_in !== undefined) out.push(`      stand-in: ${o.stand_in.replace(/\s+/g, ' ')}`);
+      }
     }
     process.stdout.write(out.join('\n') + '\n');
   },
