@@ -3,7 +3,8 @@ import { GROUP_OF } from '../device/cost_groups.js';
 import { opPricer, softwareFigure, type Engine } from '../device/pricing.js';
 import type { OpId } from '../crypto/ops.js';
 import { closest, InputError } from '../scenario/errors.js';
-import { listProfileIds, loadProfile, type ProfileKind } from '../scenario/load_profile.js';
+import { figuresIn, standInPaths, type Figure } from '../scenario/figure.js';
+import { kindOfProfileFile, listProfileIds, loadProfile, looksLikePath, type ProfileKind } from '../scenario/load_profile.js';
 import type { DeviceProfile, StackProfile } from '../scenario/profile_schemas.js';
 import { PACKAGE_ROOT } from '../scenario/package_root.js';
 
@@ -14,17 +15,19 @@ interface FigureRow {
   value: number;
   range?: [number, number];
   provenance: string;
+  /** What the figure was measured on, when it stands in for the profiled part's own. */
+  stand_in?: string;
 }
 
 /** Every figure of a profile with its provenance, in file order. */
-function figureRows(x: unknown, path = ''): FigureRow[] {
-  if (x === null || typeof x !== 'object') return [];
-  const o = x as Record<string, unknown>;
-  if (typeof o.value === 'number') {
-    const provenance = typeof o.source === 'string' ? `source: ${o.source}` : `derived: ${String(o.derived)}`;
-    return [{ field: path, value: o.value, ...(o.range ? { range: o.range as [number, number] } : {}), provenance }];
-  }
-  return Object.entries(o).flatMap(([k, v]) => figureRows(v, path ? `${path}.${k}` : k));
+function figureRows(profile: unknown): FigureRow[] {
+  return figuresIn(profile).map(({ path, figure: f }) => ({
+    field: path,
+    value: f.value,
+    ...(f.range ? { range: f.range } : {}),
+    provenance: f.source !== undefined ? `source: ${f.source}` : `derived: ${String(f.derived)}`,
+    ...(f.stand_in !== undefined ? { stand_in: f.stand_in } : {}),
+  }));
 }
 
 /** Symmetric ops, priced for 1 KiB of input. */
@@ -52,18 +55,16 @@ const ASYMMETRIC = [
   { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)' },
 ] as const satisfies readonly { op: OpId; label: string }[];
 
-const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join(' ');
+const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join('; ');
 
-/** Where the figure that priced a public-key op comes from, on the engine that ran it. */
-function opSource(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): string | undefined {
+/** The figure that priced a public-key op, on the engine that ran it. */
+function opFigure(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): Figure | undefined {
   const group = GROUP_OF[op];
   if (engine === 'software') {
     const id = softwareFigure(group, 'per_call');
-    const f = id && stack.cycles[device.core]?.[id];
-    return f ? provenance(f) : undefined;
+    return id && stack.cycles[device.core]?.[id];
   }
-  const f = device.accelerators?.[engine.slice('accelerator:'.length)]?.ops[group]?.per_call;
-  return f ? provenance(f) : undefined;
+  return device.accelerators?.[engine.slice('accelerator:'.length)]?.ops[group]?.per_call;
 }
 
 /** Every op the device can price with the stack; ops that lack a figure are left out. */
@@ -84,12 +85,15 @@ function opCosts(device: DeviceProfile, stack: StackProfile) {
   const asymmetric = ASYMMETRIC.flatMap(({ op, label }) => {
     const p = tryPrice(op, 32);
     if (!p) return [];
-    return [{ op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ, source: opSource(device, stack, op, p.engine) ?? '' }];
+    const f = opFigure(device, stack, op, p.engine);
+    const priced = { op, label, time_ms: p.time_ms, engine: p.engine, current_mA: p.current_mA, energy_mJ: p.energy_mJ };
+    return [{ ...priced, source: f ? provenance(f) : '', ...(f?.stand_in !== undefined ? { stand_in: f.stand_in } : {}) }];
   });
   return { symmetric, asymmetric };
 }
 
 function findKind(id: string): ProfileKind {
+  if (looksLikePath(id)) return kindOfProfileFile(id, process.cwd(), 'ID');
   const kinds = KINDS.filter((k) => listProfileIds(k).includes(id));
   if (kinds.length === 1) return kinds[0]!;
   if (kinds.length > 1) throw new InputError(`profile id ${JSON.stringify(id)} names a ${kinds.join(' and a ')}; rename one`);
@@ -114,9 +118,14 @@ const listCommand: CommandModule<object, ListArgs> = {
   describe: 'List the shipped device, stack and link profiles',
   builder: (y: Argv) => y.option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<ListArgs>,
   handler: (args: ArgumentsCamelCase<ListArgs>) => {
-    const rows = KINDS.flatMap((kind) => listProfileIds(kind).map((id) => ({ kind, id, name: loadProfile(kind, id, PACKAGE_ROOT, 'profile').name })));
+    const rows = KINDS.flatMap((kind) =>
+      listProfileIds(kind).map((id) => {
+        const profile = loadProfile(kind, id, PACKAGE_ROOT, 'profile');
+        return { kind, id, name: profile.name, has_stand_ins: standInPaths(profile).length > 0 };
+      }),
+    );
     if (args.format === 'json') process.stdout.write(JSON.stringify({ profiles: rows }, null, 2) + '\n');
-    else process.stdout.write(rows.map((r) => `${r.kind.padEnd(14)} ${r.id.padEnd(22)} ${r.name}`).join('\n') + '\n');
+    else process.stdout.write(rows.map((r) => `${r.kind.padEnd(14)} ${r.id.padEnd(22)} ${r.name}${r.has_stand_ins ? ' (stand-in figures)' : ''}`).join('\n') + '\n');
   },
 };
 
@@ -125,12 +134,13 @@ const showCommand: CommandModule<object, ShowArgs> = {
   describe: 'Show a profile: every figure with its source; for a device with --stack, what each op costs',
   builder: (y: Argv) =>
     y
-      .positional('id', { type: 'string', demandOption: true, describe: 'Profile id' })
+      .positional('id', { type: 'string', demandOption: true, describe: 'Profile id, or a path to a profile file' })
       .option('stack', { type: 'string', describe: 'With a device: price the ops with this stack profile' })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const }) as unknown as Argv<ShowArgs>,
   handler: (args: ArgumentsCamelCase<ShowArgs>) => {
     const kind = findKind(args.id);
-    const profile = loadProfile(kind, args.id, PACKAGE_ROOT, 'ID');
+    // A path is the user's, so relative to where they are; an id names a shipped profile.
+    const profile = loadProfile(kind, args.id, process.cwd(), 'ID');
     if (args.stack !== undefined && kind !== 'device') throw new InputError(`--stack: only with a device profile; ${args.id} is a ${kind}`);
     // A path is the user's, so relative to where they are (a calibrated profile, say).
     const stack = args.stack !== undefined ? loadProfile('stack', args.stack, process.cwd(), '--stack') : undefined;
@@ -147,12 +157,17 @@ const showCommand: CommandModule<object, ShowArgs> = {
     for (const f of figures) {
       out.push(`${f.field} = ${num(f.value)}${f.range ? `  (range ${num(f.range[0])} .. ${num(f.range[1])})` : ''}`);
       out.push(`    ${f.provenance.replace(/\s+/g, ' ')}`);
+      if (f.stand_in !== undefined) out.push(`    stand-in: ${f.stand_in.replace(/\s+/g, ' ')}`);
     }
     if (ops) {
       out.push('', `ops on ${profile.id} with ${stack!.id} (1 KiB of input each):`);
       for (const o of ops.symmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
       if (ops.asymmetric.length > 0) out.push('', `public-key ops on ${profile.id} with ${stack!.id} (whole op):`);
-      for (const o of ops.asymmetric) out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+      for (const o of ops.asymmetric) {
+        out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
+        out.push(`      source: ${o.source.replace(/\s+/g, ' ')}`);
+        if (o.stand_in !== undefined) out.push(`      stand-in: ${o.stand_in.replace(/\s+/g, ' ')}`);
+      }
     }
     process.stdout.write(out.join('\n') + '\n');
   },

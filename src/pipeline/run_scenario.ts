@@ -21,6 +21,7 @@ import {
 import { distribution, mean, meanAndP95 } from '../report/stats.js';
 import type { ResolvedScenario, ResolvedVariant } from '../scenario/load_scenario.js';
 import { PACKAGE_VERSION } from '../scenario/package_root.js';
+import { standInPaths } from '../scenario/figure.js';
 import { CIPHER_SUITES, usesEcdhe } from '../protocol/dtls12/cipher_suites.js';
 import { credentialsFor } from './credentials.js';
 import { replayTrials } from './parallel_trials.js';
@@ -159,6 +160,24 @@ function fitWarnings(
         `${role}: stack code ${code} B + flash reserve ${ep.flash_reserve_bytes} B = ${code + ep.flash_reserve_bytes} B exceeds the flash of ${ep.device.id} (${flash} B)`,
       );
     return warnings;
+  });
+}
+
+/**
+ * Which endpoints are priced with figures measured on another part (a figure's `stand_in`): the
+ * device's and its attached secure element's, each named with the paths of those figures.
+ */
+function standInWarnings(variant: ResolvedVariant): string[] {
+  return (['client', 'server'] as const).flatMap((role) => {
+    const ep = variant[role];
+    const hardware = [
+      { what: 'device', profile: ep.device },
+      ...(ep.secure_element ? [{ what: 'secure element', profile: ep.secure_element.profile }] : []),
+    ];
+    return hardware.flatMap(({ what, profile }) => {
+      const paths = standInPaths(profile);
+      return paths.length === 0 ? [] : [`${role}: ${what} ${profile.id} uses stand-in figures measured on other parts: ${paths.join(', ')}`];
+    });
   });
 }
 
@@ -317,7 +336,7 @@ export function simulateVariant(
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
     heap,
     footprint,
-    warnings: fitWarnings(variant, heap, footprint),
+    warnings: [...fitWarnings(variant, heap, footprint), ...standInWarnings(variant)],
     flights: flightReports(transcript, model),
     ops,
     resumption: variant.config.resumption

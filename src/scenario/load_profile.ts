@@ -49,8 +49,19 @@ export function listProfileIds(kind: ProfileKind): string[] {
     .sort();
 }
 
-function looksLikePath(ref: string): boolean {
+/** A profile reference that names a file rather than a shipped id. */
+export function looksLikePath(ref: string): boolean {
   return ref.includes('/') || ref.includes('\\') || ref.endsWith('.yaml') || ref.endsWith('.yml');
+}
+
+/** The kind a profile file given by path declares, so that it can be loaded without being told. */
+export function kindOfProfileFile(ref: string, baseDir: string, field: string): ProfileKind {
+  const file = isAbsolute(ref) ? ref : resolve(baseDir, ref);
+  if (!existsSync(file)) throw new InputError(`${field}: got ${JSON.stringify(ref)}, but no profile file exists at ${file}`);
+  const kinds = Object.keys(PROFILE_FOLDER) as ProfileKind[];
+  const kind = declaredKind(file);
+  if (kinds.includes(kind as ProfileKind)) return kind as ProfileKind;
+  throw new InputError(`${field}: ${file} declares kind ${JSON.stringify(kind ?? null)}, expected a top-level \`kind:\` of ${kinds.join(', ')}`);
 }
 
 /** Reads and parses a YAML file, turning I/O and syntax errors into InputErrors. */

@@ -75,7 +75,7 @@ describe('handshake-sim profiles', () => {
   });
 
   it('shows, for every device, each public-key op with its engine, current and the source of the figure that priced it', () => {
-    for (const [device, stack] of [['cortex-m4-120', 'mbedtls-2.28'], ['stm32l5-pka', 'wolfssl-5'], ['nrf52840-cc310', 'wolfssl-5-sp-asm'], ['esp32', 'wolfssl-5']]) {
+    for (const [device, stack] of [['cortex-m4-120', 'mbedtls-2.28'], ['stm32l5-pka', 'wolfssl-5'], ['nrf52840-cc310', 'wolfssl-5-sp-asm'], ['esp32', 'wolfssl-5'], ['efr32mg21', 'wolfssl-5'], ['nrf5340-cc312', 'wolfssl-5']]) {
       const r = runCli(['profiles', 'show', device!, '--stack', stack!, '--format', 'json']);
       expect(r.status).toBe(0);
       const shown = JSON.parse(r.stdout);
@@ -95,5 +95,53 @@ describe('handshake-sim profiles', () => {
     const se = runCli(['profiles', 'show', 'atecc608a']);
     expect(se.status).toBe(0);
     expect(se.stdout).toMatch(/^secure_element atecc608a/);
+  });
+
+  it('issue 4: efr32mg21 and nrf5340-cc312 with wolfssl-5 show every public-key op (time, engine, current, source, stand-in) and the symmetric ops for 1 KiB', () => {
+    type AsymmetricRow = { op: string; time_ms: number; engine: string; current_mA: number; source: string; stand_in?: string };
+    const shown = (device: string) => {
+      const r = runCli(['profiles', 'show', device, '--stack', 'wolfssl-5', '--format', 'json']);
+      expect(r.status).toBe(0);
+      const json = JSON.parse(r.stdout) as { ops: { op: string; bytes: number; engine: string }[]; asymmetric_ops: AsymmetricRow[] };
+      return { ...json, asym: Object.fromEntries(json.asymmetric_ops.map((o) => [o.op, o])), table: runCli(['profiles', 'show', device, '--stack', 'wolfssl-5']).stdout };
+    };
+    /** The four P-256 ops: their times in order, each on `engine` at `mA`, with a source and (or not) a stand-in. */
+    const expectP256 = (d: ReturnType<typeof shown>, want: { times_ms: number[]; engine: string; mA: number; source: RegExp; standIn: RegExp | null }) => {
+      const p256 = ['p256.keygen', 'p256.ecdh', 'p256.ecdsa_sign', 'p256.ecdsa_verify'].map((op) => d.asym[op]!);
+      expect(p256.map((o) => Number(o.time_ms.toFixed(9)))).toEqual(want.times_ms);
+      for (const o of p256) {
+        expect({ op: o.op, engine: o.engine }).toEqual({ op: o.op, engine: want.engine });
+        expect(o.current_mA).toBeCloseTo(want.mA, 9);
+        expect(o.source).toMatch(want.source);
+        if (want.standIn) expect(o.stand_in).toMatch(want.standIn);
+        else expect(o).not.toHaveProperty('stand_in');
+      }
+    };
+
+    // EFR32MG21: the Secure Engine's own times (wolfSSL IDE/SimplicityStudio/README.md, xG21 at 80 MHz),
+    // the CPU polling at its (stand-in) EM0 current; RSA in software.
+    const efr = shown('efr32mg21');
+    expectP256(efr, { times_ms: [5.837, 5.403, 5.787, 6.269], engine: 'accelerator:se', mA: 7.76, source: /IDE\/SimplicityStudio\/README\.md|same README/, standIn: null });
+    expect(efr.asym['rsa2048.sign']).toMatchObject({ engine: 'software' });
+    expect(efr.asym['rsa2048.sign']!.source).toMatch(/STM32L562E/);
+    expect(efr.ops.find((o) => o.op === 'aes128_ccm.encrypt')).toMatchObject({ bytes: 1024, engine: 'accelerator:se' });
+
+    // nRF5340: the CC312 priced with the CC310's times, marked as stand-ins; RSA-2048 not on the CC312 via PSA.
+    const nrf = shown('nrf5340-cc312');
+    expectP256(nrf, {
+      times_ms: [18.5, 18.2, 20.1, 21.4],
+      engine: 'accelerator:cc312',
+      mA: 2.7,
+      source: /IDE\/CRYPTOCELL\/README\.md|same README/,
+      standIn: /CryptoCell-310 of the nRF52840/,
+    });
+    expect(nrf.asym['rsa2048.verify']).toMatchObject({ engine: 'software' });
+    expect(nrf.ops.find((o) => o.op === 'sha256.update')).toMatchObject({ bytes: 1024, engine: 'accelerator:cc312' });
+    expect(nrf.ops.find((o) => o.op === 'aes128_gcm.encrypt')).toMatchObject({ bytes: 1024, engine: 'software' });
+
+    // The table says the same, with each public-key op's source and stand-in under it.
+    expect(efr.table).toMatch(/ECDSA P-256 sign +5\.787 ms {2}accelerator:se {2}7\.76 mA .*\n {6}source: same README, "ECDSA \[ SECP256R1\] 256 sign/);
+    expect(nrf.table).toMatch(/P-256 key generation +18\.5 ms {2}accelerator:cc312 {2}2\.7 mA .*\n {6}source: wolfSSL IDE\/CRYPTOCELL.*\n {6}stand-in: the CryptoCell-310 of the nRF52840/);
+    expect(nrf.table).toMatch(/SHA-256 \(1 KiB absorbed\) +0\.03954 ms {2}accelerator:cc312/);
   });
 });

@@ -4,16 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listProfileIds, loadProfile, PROFILE_FOLDER, type ProfileKind } from '../../src/scenario/load_profile.js';
 import { PROFILES_DIR } from '../../src/scenario/package_root.js';
+import { figuresIn } from '../../src/scenario/figure.js';
 
 const KINDS: ProfileKind[] = ['device', 'secure_element', 'stack', 'link'];
-
-/** Every object with a numeric `value` is a figure. */
-function figures(x: unknown, path = ''): { path: string; figure: Record<string, unknown> }[] {
-  if (x === null || typeof x !== 'object') return [];
-  const o = x as Record<string, unknown>;
-  if (typeof o.value === 'number') return [{ path, figure: o }];
-  return Object.entries(o).flatMap(([k, v]) => figures(v, path ? `${path}.${k}` : k));
-}
 
 describe('shipped profiles', () => {
   for (const kind of KINDS) {
@@ -25,7 +18,7 @@ describe('shipped profiles', () => {
     it(`${kind}s: every number carries a source or a derived formula`, () => {
       for (const id of ids) {
         const raw = parseYaml(readFileSync(join(PROFILES_DIR, PROFILE_FOLDER[kind], `${id}.yaml`), 'utf8'));
-        const figs = figures(raw);
+        const figs = figuresIn(raw);
         expect(figs.length).toBeGreaterThan(0);
         for (const f of figs) {
           const ok = typeof f.figure.source === 'string' || typeof f.figure.derived === 'string';
@@ -36,7 +29,7 @@ describe('shipped profiles', () => {
   }
 
   it('the issue-4 device, secure-element and stack profiles exist', () => {
-    expect(listProfileIds('device')).toEqual(expect.arrayContaining(['cortex-m4-120', 'stm32l5-pka', 'nrf52840-cc310', 'esp32']));
+    expect(listProfileIds('device')).toEqual(expect.arrayContaining(['cortex-m4-120', 'stm32l5-pka', 'nrf52840-cc310', 'esp32', 'efr32mg21', 'nrf5340-cc312']));
     expect(listProfileIds('secure_element')).toEqual(['atecc608a']);
     expect(listProfileIds('stack')).toEqual(expect.arrayContaining(['mbedtls-2.28', 'wolfssl-5', 'wolfssl-5-sp-asm', 'tinydtls']));
   });
