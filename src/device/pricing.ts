@@ -125,6 +125,14 @@ function chooseEngine(setup: EndpointSetup, group: CostGroup): EngineChoice {
 }
 
 /**
+ * The groups an endpoint hands to an accelerator or a secure element: their working memory is
+ * not the stack's software figure (src/memory/stack_memory.ts).
+ */
+export function offloadedGroups(setup: EndpointSetup): CostGroup[] {
+  return COST_GROUPS.filter((g) => chooseEngine(setup, g).kind !== 'software');
+}
+
+/**
  * Prices ops for one endpoint. Software: cycles from the stack's table for the device's core
  * (P-256 ones times the ECP window's time factor, src/device/ecp_window.ts), divided by the
  * clock, at the CPU's active current. Accelerator: its cycles (at its clock) or

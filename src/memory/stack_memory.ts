@@ -1,4 +1,4 @@
-import { GROUP_OF } from '../device/cost_groups.js';
+import { GROUP_OF, type CostGroup } from '../device/cost_groups.js';
 import type { EndpointRole, OpRecord } from '../crypto/ops.js';
 import type { OpMeter } from '../crypto/meter.js';
 import type { CertificateTypeName } from '../protocol/dtls12/constants.js';
@@ -17,6 +17,12 @@ export interface BufferSizes {
 export interface StackMemorySettings extends BufferSizes {
   /** Record buffers shrink to the negotiated max_fragment_length after the handshake (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH). */
   variable_buffer_length: boolean;
+  /**
+   * Groups run on an accelerator or secure element. Their working memory is not the software
+   * figure (no comb table, no bignum temporaries on the host), and what the driver allocates
+   * instead is not published, so it is reported as not modelled.
+   */
+  offloaded_groups?: readonly CostGroup[];
 }
 
 /** What the endpoint is provisioned with before any handshake. */
@@ -111,6 +117,7 @@ export function stackMemoryRecorder(
     if (curve && group.endsWith('.ecdh')) holdFigure('ecdh_result', model.ecdh_result_bytes?.[curve]?.value, `${curve} ECDH result`);
     const working = workingMemoryOf(model, op);
     if (!working) return;
+    if (settings.offloaded_groups?.includes(group)) return gap(`${working.what} of ops on an accelerator or secure element`);
     if (working.bytes === undefined) return gap(working.what);
     record(`${curve ?? 'rsa2048'}_working`, working.bytes);
     record(`${curve ?? 'rsa2048'}_working`, -working.bytes);

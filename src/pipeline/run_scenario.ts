@@ -1,5 +1,5 @@
 import { OP_IDS } from '../crypto/ops.js';
-import { opPricer } from '../device/pricing.js';
+import { offloadedGroups, opPricer } from '../device/pricing.js';
 import { memoryModelAtEcpWindow } from '../device/ecp_window.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
@@ -52,6 +52,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       memory: memoryModelAtEcpWindow(variant.client.stack, variant.client.ecp_window_size),
       buffers: variant.client.buffers,
       variable_buffer_length: variant.client.variable_buffer_length,
+      offloaded_groups: offloadedGroups(variant.client),
       extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
       wire: WIRE_PRESETS[variant.client.stack.wire.preset.name],
@@ -60,6 +61,7 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
       memory: memoryModelAtEcpWindow(variant.server.stack, variant.server.ecp_window_size),
       buffers: variant.server.buffers,
       variable_buffer_length: variant.server.variable_buffer_length,
+      offloaded_groups: offloadedGroups(variant.server),
       extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
       encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
       wire: WIRE_PRESETS[variant.server.stack.wire.preset.name],

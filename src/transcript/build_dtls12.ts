@@ -1,4 +1,5 @@
 import { OpMeter } from '../crypto/meter.js';
+import type { CostGroup } from '../device/cost_groups.js';
 import { MeteredCrypto } from '../crypto/metered_crypto.js';
 import type { EndpointRole } from '../crypto/ops.js';
 import { seededRandom } from '../crypto/random_source.js';
@@ -45,11 +46,21 @@ export interface Dtls12Setup {
   /** Application data each side sends once the handshake is done. */
   application_data_bytes: number;
   /** `wire`: the stack's ClientHello and datagram shape; default the minimal preset. */
-  client: { memory: MemoryModel; buffers: BufferSizes; variable_buffer_length: boolean; extended_master_secret: boolean; encrypt_then_mac: boolean; wire?: WireShape };
+  client: {
+    memory: MemoryModel;
+    buffers: BufferSizes;
+    variable_buffer_length: boolean;
+    /** Groups run on an accelerator or secure element, whose software working memory is not allocated. */
+    offloaded_groups?: readonly CostGroup[];
+    extended_master_secret: boolean;
+    encrypt_then_mac: boolean;
+    wire?: WireShape;
+  };
   server: {
     memory: MemoryModel;
     buffers: BufferSizes;
     variable_buffer_length: boolean;
+    offloaded_groups?: readonly CostGroup[];
     cookie_bytes: number;
     session_id_bytes: number;
     extended_master_secret: boolean;
@@ -84,7 +95,8 @@ function provisionedMemory(setup: Dtls12Setup, role: EndpointRole): ProvisionedM
 
 function memoryRecorder(setup: Dtls12Setup, role: EndpointRole, meter: OpMeter, out: MemoryRecord[]) {
   const side = setup[role];
-  return stackMemoryRecorder(role, side.memory, { ...side.buffers, variable_buffer_length: side.variable_buffer_length }, provisionedMemory(setup, role), meter, out);
+  const settings = { ...side.buffers, variable_buffer_length: side.variable_buffer_length, offloaded_groups: side.offloaded_groups ?? [] };
+  return stackMemoryRecorder(role, side.memory, settings, provisionedMemory(setup, role), meter, out);
 }
 
 /** Flights beyond this mean the two endpoints are looping; a DTLS 1.2 handshake needs at most 6. */
