@@ -25,7 +25,8 @@ function figureRows(profile: unknown): FigureRow[] {
     field: path,
     value: f.value,
     ...(f.range ? { range: f.range } : {}),
-    provenance: f.source !== undefined ? `source: ${f.source}` : `derived: ${String(f.derived)}`,
+    // A figure may carry both: the formula and the documents its inputs come from.
+    provenance: [f.source !== undefined && `source: ${f.source}`, f.derived !== undefined && `derived: ${f.derived}`].filter(Boolean).join('; '),
     ...(f.stand_in !== undefined ? { stand_in: f.stand_in } : {}),
   }));
 }

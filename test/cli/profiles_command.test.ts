@@ -36,6 +36,8 @@ describe('handshake-sim profiles', () => {
     expect(row('ecp_window.sizes.2.time_factor').value).toBe(53 / 44);
     expect(row('ecp_window.sizes.2.heap_factor').value).toBe(2064 / 3592);
     expect(row('ecp_window.sizes.2.time_factor').provenance).toMatch(/How to tune Elliptic Curves resource usage/);
+    // A figure with both shows both: the documents and the formula built from them.
+    expect(row('ecp_window.sizes.2.time_factor').provenance).toMatch(/; derived: ECDHE\/s at window 4 \/ ECDHE\/s at window 2 = 53 \/ 44/);
     const table = runCli(['profiles', 'show', 'mbedtls-2.28']).stdout;
     expect(table).toMatch(/^ecp_window\.sizes\.2\.time_factor = 1\.205 {2}\(range 1\.169 \.\. 1\.205\)$/m);
   });
