@@ -1,5 +1,6 @@
-import { OP_IDS } from '../crypto/ops.js';
-import { offloadedGroups, opPricer } from '../device/pricing.js';
+import { OP_IDS, type OpId } from '../crypto/ops.js';
+import { COST_GROUPS, GROUP_OF, type CostGroup } from '../device/cost_groups.js';
+import { offloadedGroups, opPricer, softwareFigure } from '../device/pricing.js';
 import { memoryModelAtEcpWindow } from '../device/ecp_window.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
@@ -165,19 +166,37 @@ function fitWarnings(
   });
 }
 
+/** The cost group a software cycle-table figure prices (`p256.keygen_cycles` -> `p256.keygen`). */
+const GROUP_OF_CYCLE_FIGURE = new Map<string, CostGroup>(
+  COST_GROUPS.flatMap((g) => (['per_call', 'per_byte'] as const).flatMap((part) => {
+    const id = softwareFigure(g, part);
+    return id === undefined ? [] : [[id, g] as const];
+  })),
+);
+
 /**
  * Which endpoints are priced with figures measured on another part (a figure's `stand_in`): the
- * device's and its attached secure element's, each named with the paths of those figures.
+ * device's and its attached secure element's (all of them: currents touch every op), and its
+ * stack's: a cycle-table figure only when this run priced its group in software on that
+ * endpoint (a Cortex-M3 PSK handshake does not use the Cortex-M3 P-256 figures), any other
+ * stack figure always. Each is named with the paths of those figures.
  */
-function standInWarnings(variant: ResolvedVariant): string[] {
+function standInWarnings(variant: ResolvedVariant, ops: readonly OpReport[]): string[] {
   return (['client', 'server'] as const).flatMap((role) => {
     const ep = variant[role];
-    const hardware = [
-      { what: 'device', profile: ep.device },
-      ...(ep.secure_element ? [{ what: 'secure element', profile: ep.secure_element.profile }] : []),
+    const inSoftware = new Set(ops.filter((o) => o.endpoint === role && o.engine === 'software').map((o) => GROUP_OF[o.op as OpId]));
+    const usedHere = (path: string) => {
+      if (!path.startsWith('cycles.')) return true;
+      const prefix = `cycles.${ep.device.core}.`;
+      const group = path.startsWith(prefix) ? GROUP_OF_CYCLE_FIGURE.get(path.slice(prefix.length)) : undefined;
+      return group !== undefined && inSoftware.has(group);
+    };
+    const profiles = [
+      { what: 'device', profile: ep.device, paths: standInPaths(ep.device) },
+      ...(ep.secure_element ? [{ what: 'secure element', profile: ep.secure_element.profile, paths: standInPaths(ep.secure_element.profile) }] : []),
+      { what: 'stack', profile: ep.stack, paths: standInPaths(ep.stack).filter(usedHere) },
     ];
-    return hardware.flatMap(({ what, profile }) => {
-      const paths = standInPaths(profile);
+    return profiles.flatMap(({ what, profile, paths }) => {
       return paths.length === 0 ? [] : [`${role}: ${what} ${profile.id} uses stand-in figures measured on other parts: ${paths.join(', ')}`];
     });
   });
@@ -338,7 +357,7 @@ export function simulateVariant(
     peak_heap_bytes: { client: heap.client.peak_heap_bytes, server: heap.server.peak_heap_bytes },
     heap,
     footprint,
-    warnings: [...fitWarnings(variant, heap, footprint), ...standInWarnings(variant)],
+    warnings: [...fitWarnings(variant, heap, footprint), ...standInWarnings(variant, ops)],
     flights: flightReports(transcript, model),
     ops,
     resumption: variant.config.resumption

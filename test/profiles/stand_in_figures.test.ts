@@ -74,6 +74,20 @@ describe('stand-in figures (measured on another part, used because the part has 
     expect(plain!.warnings).toEqual([]);
   });
 
+  it("and for a stack's stand-in cycle figures, only those of ops the run priced in software on that core", () => {
+    // mbedtls-2.28's Cortex-M3 public-key cycles are its Cortex-M4 ones scaled (stand_in).
+    const r = runCli(['run', 'scenarios/cortex-m3-64k-fit.yaml', '--format', 'json']);
+    const variants = (JSON.parse(r.stdout) as { variants: { name: string; warnings: string[] }[] }).variants;
+    const standIns = (name: string) => variants.find((v) => v.name === name)!.warnings.filter((w) => w.includes('stand-in'));
+    // A PSK handshake runs no public-key op, so the Cortex-M3 P-256 figures do not touch it.
+    expect(standIns('psk-4k')).toEqual([]);
+    // An RPK client generates its ECDHE key, computes the secret and verifies the server's
+    // signature; it signs nothing, and the Cortex-M4 server's table has no stand-ins.
+    expect(standIns('rpk-4k')).toEqual([
+      'client: stack mbedtls-2.28 uses stand-in figures measured on other parts: cycles.cortex-m3.p256.ecdh_cycles, cycles.cortex-m3.p256.ecdsa_verify_cycles, cycles.cortex-m3.p256.keygen_cycles',
+    ]);
+  });
+
   it('and for an attached secure element with stand-in figures', () => {
     const dir = dirname(tempScenario('unused: 1'));
     const se = parseYaml(readFileSync('profiles/devices/atecc608a.yaml', 'utf8'));
