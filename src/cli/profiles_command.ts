@@ -19,14 +19,17 @@ interface FigureRow {
   stand_in?: string;
 }
 
+/** Where a figure comes from; one may carry both the documents and the formula built from them. */
+const provenance = (f: Pick<Figure, 'source' | 'derived'>) =>
+  [f.source !== undefined && `source: ${f.source}`, f.derived !== undefined && `derived: ${f.derived}`].filter(Boolean).join('; ');
+
 /** Every figure of a profile with its provenance, in file order. */
 function figureRows(profile: unknown): FigureRow[] {
   return figuresIn(profile).map(({ path, figure: f }) => ({
     field: path,
     value: f.value,
     ...(f.range ? { range: f.range } : {}),
-    // A figure may carry both: the formula and the documents its inputs come from.
-    provenance: [f.source !== undefined && `source: ${f.source}`, f.derived !== undefined && `derived: ${f.derived}`].filter(Boolean).join('; '),
+    provenance: provenance(f),
     ...(f.stand_in !== undefined ? { stand_in: f.stand_in } : {}),
   }));
 }
@@ -56,7 +59,6 @@ const ASYMMETRIC = [
   { op: 'rsa2048.verify', label: 'RSA-2048 public (verify)' },
 ] as const satisfies readonly { op: OpId; label: string }[];
 
-const provenance = (f: { source?: string | undefined; derived?: string | undefined }) => [f.source, f.derived && `derived: ${f.derived}`].filter(Boolean).join('; ');
 
 /** The figure that priced a public-key op, on the engine that ran it. */
 function opFigure(device: DeviceProfile, stack: StackProfile, op: OpId, engine: Engine): Figure | undefined {
@@ -166,7 +168,7 @@ const showCommand: CommandModule<object, ShowArgs> = {
       if (ops.asymmetric.length > 0) out.push('', `public-key ops on ${profile.id} with ${stack!.id} (whole op):`);
       for (const o of ops.asymmetric) {
         out.push(`  ${o.label.padEnd(30)} ${`${num(o.time_ms)} ms`.padStart(10)}  ${o.engine}  ${num(o.current_mA)} mA  ${num(o.energy_mJ)} mJ`);
-        out.push(`      source: ${o.source.replace(/\s+/g, ' ')}`);
+        out.push(`      ${o.source.replace(/\s+/g, ' ')}`);
         if (o.stand_in !== undefined) out.push(`      stand-in: ${o.stand_in.replace(/\s+/g, ' ')}`);
       }
     }
