@@ -34,6 +34,21 @@ import type { Transcript } from '../transcript/types.js';
 const enc = new TextEncoder();
 
 /** What the engine needs to run a variant's handshake. */
+/** What the engine needs of one endpoint's stack: memory model, buffers, wire shape and switches. */
+function endpointSetup(variant: ResolvedVariant, role: 'client' | 'server'): Dtls12Setup['client'] {
+  const ep = variant[role];
+  const c = variant.config;
+  return {
+    memory: memoryModelAtEcpWindow(ep.stack, ep.ecp_window_size),
+    buffers: ep.buffers,
+    variable_buffer_length: ep.variable_buffer_length,
+    offloaded_groups: offloadedGroups(ep),
+    extended_master_secret: c.extended_master_secret ?? ep.stack.wire.extended_master_secret.enabled,
+    encrypt_then_mac: c.encrypt_then_mac ?? ep.stack.wire.encrypt_then_mac.enabled,
+    wire: WIRE_PRESETS[ep.stack.wire.preset.name],
+  };
+}
+
 function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
   const c = variant.config;
   return {
@@ -49,23 +64,9 @@ function dtlsSetupFor(variant: ResolvedVariant, seed: number): Dtls12Setup {
     initial_timeout_ms: variant.client.timers.initial_ms,
     max_timeout_ms: variant.client.timers.max_ms,
     application_data_bytes: c.application_data_bytes,
-    client: {
-      memory: memoryModelAtEcpWindow(variant.client.stack, variant.client.ecp_window_size),
-      buffers: variant.client.buffers,
-      variable_buffer_length: variant.client.variable_buffer_length,
-      offloaded_groups: offloadedGroups(variant.client),
-      extended_master_secret: c.extended_master_secret ?? variant.client.stack.wire.extended_master_secret.enabled,
-      encrypt_then_mac: c.encrypt_then_mac ?? variant.client.stack.wire.encrypt_then_mac.enabled,
-      wire: WIRE_PRESETS[variant.client.stack.wire.preset.name],
-    },
+    client: endpointSetup(variant, 'client'),
     server: {
-      memory: memoryModelAtEcpWindow(variant.server.stack, variant.server.ecp_window_size),
-      buffers: variant.server.buffers,
-      variable_buffer_length: variant.server.variable_buffer_length,
-      offloaded_groups: offloadedGroups(variant.server),
-      extended_master_secret: c.extended_master_secret ?? variant.server.stack.wire.extended_master_secret.enabled,
-      encrypt_then_mac: c.encrypt_then_mac ?? variant.server.stack.wire.encrypt_then_mac.enabled,
-      wire: WIRE_PRESETS[variant.server.stack.wire.preset.name],
+      ...endpointSetup(variant, 'server'),
       cookie_bytes: variant.server.stack.dtls.cookie_bytes.value,
       session_id_bytes: variant.server.stack.dtls.session_id_bytes.value,
     },
