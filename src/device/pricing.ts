@@ -68,6 +68,11 @@ export function softwareFigure(group: CostGroup, part: CostPart): CycleCostId | 
   return SOFTWARE_FIGURES[group][part];
 }
 
+/** The cost group a cycle-table figure prices in software (`p256.keygen_cycles` -> `p256.keygen`), if any. */
+export function groupOfSoftwareFigure(id: string): CostGroup | undefined {
+  return COST_GROUPS.find((g) => Object.values(SOFTWARE_FIGURES[g]).includes(id as CycleCostId));
+}
+
 /** Cost lookup for software on a stack's cycle table. AES blocks are listed per 16-byte block. */
 function softwareCosts(c: CycleTable): CostLookup {
   return (group, part, op) => {

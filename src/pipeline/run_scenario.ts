@@ -1,6 +1,6 @@
 import { OP_IDS, type OpId } from '../crypto/ops.js';
-import { COST_GROUPS, GROUP_OF, type CostGroup } from '../device/cost_groups.js';
-import { offloadedGroups, opPricer, softwareFigure } from '../device/pricing.js';
+import { GROUP_OF } from '../device/cost_groups.js';
+import { groupOfSoftwareFigure, offloadedGroups, opPricer } from '../device/pricing.js';
 import { memoryModelAtEcpWindow } from '../device/ecp_window.js';
 import { meanFrameLoss } from '../link/loss_model.js';
 import { endpointEnergy } from '../energy/endpoint_energy.js';
@@ -167,14 +167,6 @@ function fitWarnings(
   });
 }
 
-/** The cost group a software cycle-table figure prices (`p256.keygen_cycles` -> `p256.keygen`). */
-const GROUP_OF_CYCLE_FIGURE = new Map<string, CostGroup>(
-  COST_GROUPS.flatMap((g) => (['per_call', 'per_byte'] as const).flatMap((part) => {
-    const id = softwareFigure(g, part);
-    return id === undefined ? [] : [[id, g] as const];
-  })),
-);
-
 /**
  * Which endpoints are priced with figures measured on another part (a figure's `stand_in`): the
  * device's and its attached secure element's (all of them: currents touch every op), and its
@@ -189,7 +181,7 @@ function standInWarnings(variant: ResolvedVariant, ops: readonly OpReport[]): st
     const usedHere = (path: string) => {
       if (!path.startsWith('cycles.')) return true;
       const prefix = `cycles.${ep.device.core}.`;
-      const group = path.startsWith(prefix) ? GROUP_OF_CYCLE_FIGURE.get(path.slice(prefix.length)) : undefined;
+      const group = path.startsWith(prefix) ? groupOfSoftwareFigure(path.slice(prefix.length)) : undefined;
       return group !== undefined && inSoftware.has(group);
     };
     const profiles = [
